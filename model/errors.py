@@ -1,0 +1,42 @@
+"""Exceptions raised for user errors: each carries one readable line."""
+
+from __future__ import annotations
+
+
+class AlsoddsError(ValueError):
+    """Base class for errors caused by what the user supplied."""
+
+
+class PriorsError(AlsoddsError):
+    """A priors file is unreadable, malformed or breaks a modelling constraint.
+
+    Parameters
+    ----------
+    source
+        File name (or ``"<string>"``) the priors came from.
+    field
+        Dotted path of the offending field, e.g. ``nodes.weakness.distribution.leak.value``.
+    value
+        The bad value as given.
+    allowed
+        What would have been accepted.
+    """
+
+    def __init__(self, source: str, field: str, value: object, allowed: str) -> None:
+        self.source = source
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: got {shown}; {allowed}")
+
+
+class EvidenceError(AlsoddsError):
+    """An answer names an unknown node or state, or a malformed likelihood."""
+
+
+class RequestError(AlsoddsError):
+    """An analysis request is invalid (threshold outside (0, 1), unknown parameter, ...)."""

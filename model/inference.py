@@ -1,0 +1,342 @@
+"""The public inference API: a compiled model, answers, and what they do to P(query).
+
+Everything here is computed by the batched engine (:mod:`model.engine`); pgmpy is only the
+reference engine in tests and the route to standard file formats (:mod:`model.network`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model import engine
+from model.errors import EvidenceError
+from model.spec import BernoulliDist, NetworkSpec, NoisyOrDist, default_priors_path, load_spec
+from model.tables import FloatArray, ParameterSet, Structure, build_tables, structure_of
+
+#: The answer that turns a finding into soft evidence.
+NOT_SURE = "not_sure"
+
+#: An answer as users give it: a state name, ``"not_sure"``, or a likelihood per state.
+AnswerInput = str | Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One validated answer: a hard state, "not sure", or an explicit likelihood per state."""
+
+    node: str
+    state: str | None = None
+    likelihood: tuple[float, ...] | None = None
+
+    @property
+    def is_hard(self) -> bool:
+        return self.state is not None and self.state != NOT_SURE
+
+    @property
+    def label(self) -> str:
+        if self.state is not None:
+            return self.state
+        return "soft"
+
+
+Answers = Mapping[str, Answer]
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A validated network with its parameters; immutable, safe to share between sessions."""
+
+    spec: NetworkSpec
+    source: str = "<spec>"
+
+    @cached_property
+    def structure(self) -> Structure:
+        return structure_of(self.spec)
+
+    @cached_property
+    def params(self) -> ParameterSet:
+        return ParameterSet.from_spec(self.spec)
+
+    @cached_property
+    def point(self) -> FloatArray:
+        return self.params.point()
+
+    @cached_property
+    def tables(self) -> dict[str, FloatArray]:
+        return build_tables(self.spec, self.point, self.params)
+
+    @property
+    def query_node(self) -> str:
+        return self.spec.query.node
+
+    @property
+    def query_index(self) -> int:
+        return self.spec.nodes[self.query_node].states.index(self.spec.query.state)
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Load a priors file (the bundled default if ``path`` is None) into a :class:`Model`."""
+    p = Path(path) if path is not None else default_priors_path()
+    return Model(load_spec(p), source=p.name)
+
+
+# --------------------------------------------------------------------------- answers
+def present_state(spec: NetworkSpec, node: str) -> str:
+    """The state a "not sure" answer leans towards: the state the node's causes produce."""
+    d = spec.nodes[node].distribution
+    if isinstance(d, NoisyOrDist | BernoulliDist):
+        return d.state
+    raise EvidenceError(
+        f"'{node}' cannot be answered '{NOT_SURE}'; choose one of {', '.join(spec.nodes[node].states)}"
+    )
+
+
+def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict[str, Answer]:
+    """Validate answers against the network.
+
+    Raises
+    ------
+    EvidenceError
+        Naming the bad node or state and the valid choices.
+    """
+    out: dict[str, Answer] = {}
+    for node, given in answers.items():
+        if node not in spec.nodes or not spec.nodes[node].answerable:
+            valid = ", ".join(spec.answerable)
+            raise EvidenceError(f"unknown node '{node}'; valid nodes: {valid}")
+        states = spec.nodes[node].states
+        if isinstance(given, str):
+            if given == NOT_SURE:
+                present_state(spec, node)
+            elif given not in states:
+                choices = [*states, NOT_SURE] if _allows_not_sure(spec, node) else list(states)
+                raise EvidenceError(
+                    f"'{node}' has no state '{given}'; valid states: {', '.join(choices)}"
+                )
+            out[node] = Answer(node, state=given)
+            continue
+        if not isinstance(given, Mapping) or set(given) - set(states):
+            raise EvidenceError(
+                f"soft evidence for '{node}' must map its states ({', '.join(states)}) to likelihoods"
+            )
+        try:
+            vec = tuple(float(given.get(s, 0.0)) for s in states)
+        except (TypeError, ValueError):
+            raise EvidenceError(f"soft evidence for '{node}' must be numbers") from None
+        if not all(np.isfinite(v) and v >= 0 for v in vec) or max(vec) <= 0:
+            raise EvidenceError(
+                f"soft evidence for '{node}' needs finite likelihoods >= 0, not all zero; got {vec}"
+            )
+        out[node] = Answer(node, likelihood=vec)
+    return out
+
+
+def _allows_not_sure(spec: NetworkSpec, node: str) -> bool:
+    return isinstance(spec.nodes[node].distribution, NoisyOrDist | BernoulliDist)
+
+
+def parse_assignments(items: Sequence[str]) -> dict[str, str]:
+    """Turn ``["weakness=yes", ...]`` into a dict, rejecting malformed items."""
+    out: dict[str, str] = {}
+    for item in items:
+        node, sep, state = item.partition("=")
+        if not sep or not node.strip() or not state.strip():
+            raise EvidenceError(f"expected ID=STATE, got '{item}'")
+        out[node.strip()] = state.strip()
+    return out
+
+
+# --------------------------------------------------------------------------- core numbers
+def _likelihood_rows(
+    model: Model, sets: Sequence[Answers], node: str, theta: FloatArray
+) -> FloatArray:
+    card = model.structure.card(node)
+    states = model.spec.nodes[node].states
+    needs_draws = any(
+        node in s and s[node].state == NOT_SURE for s in sets
+    ) and theta.shape[0] > 1
+    rows = np.ones((theta.shape[0] if needs_draws else 1, len(sets), card))
+    ratio = theta[:, model.params.index["soft_evidence.not_sure_ratio"]]
+    for e, s in enumerate(sets):
+        a = s.get(node)
+        if a is None:
+            continue
+        if a.likelihood is not None:
+            rows[:, e, :] = a.likelihood
+        elif a.state == NOT_SURE:
+            rows[:, e, states.index(present_state(model.spec, node))] = (
+                ratio if needs_draws else ratio[0]
+            )
+        else:
+            assert a.state is not None
+            rows[:, e, :] = 0.0
+            rows[:, e, states.index(a.state)] = 1.0
+    return rows if needs_draws else rows[0]
+
+
+def joint_matrix(
+    model: Model,
+    sets: Sequence[Answers],
+    theta: FloatArray | None = None,
+    tables: Mapping[str, FloatArray] | None = None,
+) -> FloatArray:
+    """``P(query state, evidence_e)`` and its complement: shape ``(N, E, 2)``.
+
+    Axis 2 holds (P(not query state, e), P(query state, e)).
+    """
+    theta = model.point if theta is None else theta
+    if tables is None:
+        tables = model.tables if theta is model.point else build_tables(model.spec, theta, model.params)
+    nodes = sorted({n for s in sets for n in s}, key=model.structure.nodes.index)
+    evidence = {n: _likelihood_rows(model, sets, n, theta) for n in nodes}
+    if not evidence:
+        # No answers anywhere: a neutral likelihood on the query keeps one row per set.
+        evidence = {model.query_node: np.ones((len(sets), model.structure.card(model.query_node)))}
+    j = engine.joint(model.structure, tables, model.query_node, evidence)
+    k = model.query_index
+    return np.stack([j.sum(axis=2) - j[:, :, k], j[:, :, k]], axis=2)
+
+
+def log_odds_matrix(
+    model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
+) -> FloatArray:
+    """Posterior log-odds of the query state for each draw and evidence set, ``(N, E)``."""
+    j = joint_matrix(model, sets, theta)
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(j[:, :, 1]) - np.log(j[:, :, 0])
+    return out
+
+
+def posterior_matrix(
+    model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
+) -> FloatArray:
+    """Posterior P(query state | evidence_e) for each draw and evidence set, ``(N, E)``."""
+    j = joint_matrix(model, sets, theta)
+    out: FloatArray = j[:, :, 1] / j.sum(axis=2)
+    return out
+
+
+def background_of(model: Model, answers: Answers) -> dict[str, Answer]:
+    """The part of the answers that defines the baseline (age, sex, family history...)."""
+    return {n: a for n, a in answers.items() if model.spec.nodes[n].role == "background"}
+
+
+def red_flags_in(model: Model, answers: Answers) -> tuple[list[str], list[str]]:
+    """Red flags answered in their flagged state, and those answered "not sure"/soft."""
+    hard, unsure = [], []
+    for n in model.spec.red_flags:
+        a = answers.get(n)
+        if a is None:
+            continue
+        if a.state == model.spec.nodes[n].sign_state:
+            hard.append(n)
+        elif not a.is_hard:
+            unsure.append(n)
+    return hard, unsure
+
+
+# --------------------------------------------------------------------------- query
+def odds(p: float) -> float:
+    """p / (1 - p), infinite at 1."""
+    return float("inf") if p >= 1.0 else p / (1.0 - p)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """What a set of answers does to P(query).
+
+    Attributes
+    ----------
+    posterior, baseline
+        P(ALS | all answers) and P(ALS | background answers only).
+    likelihood_ratios
+        For each answer: odds with it / odds without it, the others kept.
+    red_flags, uncertain_red_flags
+        Red-flag findings answered in their flagged state, or answered "not sure".
+    """
+
+    posterior: float
+    baseline: float
+    log_odds: float
+    baseline_log_odds: float
+    likelihood_ratios: dict[str, float]
+    red_flags: list[str]
+    uncertain_red_flags: list[str]
+    answers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def odds(self) -> float:
+        return odds(self.posterior)
+
+    @property
+    def baseline_odds(self) -> float:
+        return odds(self.baseline)
+
+    @property
+    def odds_ratio_vs_baseline(self) -> float:
+        return float(np.exp(self.log_odds - self.baseline_log_odds))
+
+    @property
+    def per_100k(self) -> float:
+        return self.posterior * 100_000
+
+    @property
+    def baseline_per_100k(self) -> float:
+        return self.baseline * 100_000
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "posterior": self.posterior,
+            "baseline": self.baseline,
+            "odds": self.odds,
+            "baseline_odds": self.baseline_odds,
+            "odds_ratio_vs_baseline": self.odds_ratio_vs_baseline,
+            "per_100k": self.per_100k,
+            "baseline_per_100k": self.baseline_per_100k,
+            "likelihood_ratios": self.likelihood_ratios,
+            "red_flags": self.red_flags,
+            "uncertain_red_flags": self.uncertain_red_flags,
+            "answers": self.answers,
+        }
+
+
+def query(model: Model, answers: Mapping[str, AnswerInput]) -> QueryResult:
+    """Posterior, baseline and the likelihood ratio of each answer in context.
+
+    Parameters
+    ----------
+    model
+        A loaded model.
+    answers
+        node id -> state name, ``"not_sure"``, or ``{state: likelihood}``.
+
+    Examples
+    --------
+    >>> m = load_model()
+    >>> r = query(m, {"age_band": "30_44", "fasciculations": "yes", "weakness": "no"})
+    >>> 0 < r.posterior < r.baseline * 10
+    True
+    """
+    parsed = parse_answers(model.spec, answers)
+    items = list(parsed)
+    sets: list[Answers] = [parsed, background_of(model, parsed)]
+    sets += [{n: a for n, a in parsed.items() if n != item} for item in items]
+    lo = log_odds_matrix(model, sets)[0]
+    post = posterior_matrix(model, sets[:2])[0]
+    hard, unsure = red_flags_in(model, parsed)
+    return QueryResult(
+        posterior=float(post[0]),
+        baseline=float(post[1]),
+        log_odds=float(lo[0]),
+        baseline_log_odds=float(lo[1]),
+        likelihood_ratios={item: float(np.exp(lo[0] - lo[2 + i])) for i, item in enumerate(items)},
+        red_flags=hard,
+        uncertain_red_flags=unsure,
+        answers={n: a.label for n, a in parsed.items()},
+    )
