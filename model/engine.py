@@ -4,15 +4,16 @@ Every table carries a leading draw axis ``z`` (size N, or 1 to broadcast) and ev
 evidence likelihood a leading evidence-set axis ``e`` (size E). Summing the product of all
 tables and likelihoods over every other variable gives the unnormalised joint
 ``P(query = q, evidence_e | draw_z)`` exactly; nothing is sampled. Nodes that are neither
-ancestors of the query nor of an observed node sum to one and are dropped first.
-The contraction order is found once per shape by opt_einsum and cached.
+ancestors of the query nor of an observed node sum to one and are dropped first; the rest
+are summed out one at a time (variable elimination, greedy min-size order), each step one
+``numpy.einsum`` over the factors that hold the variable, with the draw and evidence axes
+carried along. The plan is computed once per graph shape and cached.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import opt_einsum as oe
@@ -37,9 +38,44 @@ def ancestral_set(structure: Structure, targets: set[str]) -> tuple[str, ...]:
     return tuple(n for n in structure.nodes if n in keep)
 
 
-@lru_cache(maxsize=256)
-def _expression(equation: str, shapes: tuple[tuple[int, ...], ...]) -> Any:
-    return oe.contract_expression(equation, *shapes, optimize="auto")
+Plan = tuple[tuple[tuple[int, ...], str], ...]
+
+
+@lru_cache(maxsize=512)
+def _plan(
+    scopes: tuple[tuple[str, ...], ...], cards: tuple[tuple[str, int], ...], query: str
+) -> tuple[Plan, str]:
+    """Variable-elimination plan: which factors to multiply at each step, as einsum strings.
+
+    Greedy min-size order: eliminate next the variable whose combined factor is smallest.
+    Each factor's leading axes are the draw and evidence-set axes (an einsum ellipsis), so
+    they are carried, broadcast, and never summed.
+    """
+    card = dict(cards)
+    symbol = {v: oe.get_symbol(i) for i, v in enumerate(card)}
+    live: dict[int, tuple[str, ...]] = dict(enumerate(scopes))
+    next_id = len(scopes)
+    steps: list[tuple[tuple[int, ...], str]] = []
+    remaining = {v for sc in scopes for v in sc} - {query}
+    while remaining:
+
+        def cost(v: str) -> int:
+            union = {u for sc in live.values() if v in sc for u in sc}
+            return int(np.prod([card[u] for u in union]))
+
+        v = min(sorted(remaining), key=cost)
+        ids = tuple(i for i, sc in live.items() if v in sc)
+        out = tuple(sorted({u for i in ids for u in live[i]} - {v}, key=list(card).index))
+        sub = ",".join("..." + "".join(symbol[u] for u in live[i]) for i in ids)
+        steps.append((ids, f"{sub}->...{''.join(symbol[u] for u in out)}"))
+        for i in ids:
+            del live[i]
+        live[next_id] = out
+        next_id += 1
+        remaining.discard(v)
+    ids = tuple(live)
+    sub = ",".join("..." + "".join(symbol[u] for u in live[i]) for i in ids)
+    return tuple(steps), f"{sub}->...{symbol[query]}"
 
 
 def joint(
@@ -74,26 +110,26 @@ def joint(
         raise RequestError("every evidence array must have the same number of rows")
     n_sets = sizes.pop() if sizes else 1
     keep = ancestral_set(structure, {query, *evidence})
-    symbols = {node: oe.get_symbol(i + 2) for i, node in enumerate(keep)}
-    batch, eset = oe.get_symbol(0), oe.get_symbol(1)
-    terms: list[str] = []
+    scopes: list[tuple[str, ...]] = []
     operands: list[FloatArray] = []
     for node in keep:
         t = tables[node]
-        terms.append(batch + symbols[node] + "".join(symbols[p] for p in structure.parents[node]))
-        operands.append(t)
+        scopes.append((node, *structure.parents[node]))
+        operands.append(t[:, None, ...])
     for node, lik in evidence.items():
         arr = np.asarray(lik, dtype=np.float64)
-        terms.append((batch if arr.ndim == 3 else "") + eset + symbols[node])
-        operands.append(arr)
-    if not evidence:
-        terms.append(eset)
-        operands.append(np.ones(1))
-    equation = ",".join(terms) + "->" + batch + eset + symbols[query]
-    expr = _expression(equation, tuple(op.shape for op in operands))
-    out: FloatArray = expr(*operands)
-    assert out.shape[1] == n_sets
-    return out
+        scopes.append((node,))
+        operands.append(arr if arr.ndim == 3 else arr[None, ...])
+    cards = tuple((n, structure.card(n)) for n in keep)
+    steps, final = _plan(tuple(scopes), cards, query)
+    factors = dict(enumerate(operands))
+    next_id = len(operands)
+    for ids, equation in steps:
+        factors[next_id] = np.einsum(equation, *(factors.pop(i) for i in ids))
+        next_id += 1
+    out: FloatArray = np.einsum(final, *factors.values())
+    n_draws = max(t.shape[0] for t in operands)
+    return np.broadcast_to(out, (n_draws, n_sets, structure.card(query)))
 
 
 def chunks(total: int, size: int = DEFAULT_CHUNK) -> Iterator[slice]:

@@ -160,6 +160,16 @@ class CrossCheck(BaseModel):
     population: Param
 
 
+class Messages(BaseModel):
+    """Words shown with every result; kept with the priors so the code stays generic."""
+
+    model_config = _FROZEN
+    disclaimer: str = Field(min_length=1)
+    red_flag: str = Field(min_length=1)
+    uncertain_red_flag: str = Field(min_length=1)
+    next_steps: tuple[str, ...] = ()
+
+
 class NetworkSpec(BaseModel):
     """A whole priors file, validated and immutable."""
 
@@ -172,6 +182,7 @@ class NetworkSpec(BaseModel):
     sources: dict[str, str]
     soft_evidence: SoftEvidenceSpec
     cross_checks: dict[str, CrossCheck] = Field(default_factory=dict)
+    messages: Messages
     nodes: dict[Annotated[str, Field(pattern=STATE_PATTERN)], NodeSpec]
 
     def node(self, node_id: str) -> NodeSpec:

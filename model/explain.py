@@ -1,0 +1,352 @@
+"""Explanations of a result: order-free contributions, which question next, the base rate.
+
+All numbers come from the batched engine in one call per explanation (all 2^k evidence
+subsets for Shapley values, every possible next answer for the question ranking).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.errors import RequestError
+from model.inference import (
+    Answer,
+    AnswerInput,
+    Answers,
+    Model,
+    QueryResult,
+    background_of,
+    joint_matrix,
+    log_odds_matrix,
+    parse_answers,
+    query,
+)
+from model.spec import RateDist, WeightsDist
+from model.tables import FloatArray, build_tables
+
+#: Beyond this many answered findings the 2^k subsets stop being cheap.
+MAX_SHAPLEY_PLAYERS = 20
+
+
+# --------------------------------------------------------------------------- Shapley
+@dataclass(frozen=True)
+class Contribution:
+    """One answer's share of the change in log-odds from the baseline."""
+
+    node: str
+    answer: str
+    log_odds: float
+
+    @property
+    def factor(self) -> float:
+        """The same share as a multiplier on the odds."""
+        return math.exp(self.log_odds)
+
+
+@dataclass(frozen=True)
+class ShapleyResult:
+    """Exact Shapley decomposition of ``posterior log-odds - baseline log-odds``."""
+
+    baseline_log_odds: float
+    posterior_log_odds: float
+    contributions: tuple[Contribution, ...]
+
+    @property
+    def total(self) -> float:
+        return self.posterior_log_odds - self.baseline_log_odds
+
+
+def shapley_weights(k: int) -> FloatArray:
+    """Weight of a coalition of size s that excludes the player: s!(k-s-1)!/k!."""
+    return np.array(
+        [math.factorial(s) * math.factorial(k - s - 1) / math.factorial(k) for s in range(k)]
+    )
+
+
+def shapley_from_values(values: FloatArray) -> FloatArray:
+    """Exact Shapley values from a game given on all subsets.
+
+    Parameters
+    ----------
+    values
+        ``values[..., m]`` is the worth of the coalition whose members are the set bits of
+        ``m``; the last axis has length ``2**k``.
+
+    Returns
+    -------
+    ndarray
+        ``(..., k)`` Shapley values; they sum to ``values[..., -1] - values[..., 0]``.
+    """
+    size = values.shape[-1]
+    k = size.bit_length() - 1
+    if size != 1 << k:
+        raise RequestError("the game must give a value for every one of the 2^k coalitions")
+    masks = np.arange(size)
+    popcount = np.array([bin(m).count("1") for m in masks])
+    weights = shapley_weights(k) if k else np.zeros(0)
+    out = np.zeros((*values.shape[:-1], k))
+    for i in range(k):
+        without = masks[(masks >> i) & 1 == 0]
+        gain = values[..., without | (1 << i)] - values[..., without]
+        out[..., i] = (gain * weights[popcount[without]]).sum(axis=-1)
+    return out
+
+
+def subsets(players: list[str], answers: Answers, base: Answers) -> list[Answers]:
+    """Evidence sets ``base + S`` for every subset S of players, indexed by bitmask."""
+    out: list[Answers] = []
+    for m in range(1 << len(players)):
+        chosen = {p: answers[p] for i, p in enumerate(players) if (m >> i) & 1}
+        out.append({**base, **chosen})
+    return out
+
+
+def shapley(model: Model, answers: Mapping[str, AnswerInput]) -> ShapleyResult:
+    """Order-free contribution of each answered finding to the log-odds change.
+
+    The background answers (age band, sex, family history) define the baseline; every other
+    answer is a player. The values are exact (all ``2^k`` subsets evaluated in one batched
+    contraction) and sum to the total change in log-odds.
+    """
+    parsed = parse_answers(model.spec, answers)
+    base = background_of(model, parsed)
+    players = [n for n in parsed if n not in base]
+    if len(players) > MAX_SHAPLEY_PLAYERS:
+        raise RequestError(
+            f"{len(players)} answered findings; exact Shapley values are limited to "
+            f"{MAX_SHAPLEY_PLAYERS}"
+        )
+    values = log_odds_matrix(model, subsets(players, parsed, base))[0]
+    phi = shapley_from_values(values)
+    contributions = tuple(
+        sorted(
+            (
+                Contribution(p, parsed[p].label, float(phi[i]))
+                for i, p in enumerate(players)
+            ),
+            key=lambda c: -abs(c.log_odds),
+        )
+    )
+    return ShapleyResult(float(values[0]), float(values[-1]), contributions)
+
+
+def sequential_contributions(
+    model: Model, answers: Mapping[str, AnswerInput], order: list[str] | None = None
+) -> list[Contribution]:
+    """Log-odds change of each finding added one at a time in ``order`` (order matters)."""
+    parsed = parse_answers(model.spec, answers)
+    base = background_of(model, parsed)
+    players = order or [n for n in parsed if n not in base]
+    sets: list[Answers] = [dict(base)]
+    for p in players:
+        sets.append({**sets[-1], p: parsed[p]})
+    lo = log_odds_matrix(model, sets)[0]
+    return [
+        Contribution(p, parsed[p].label, float(lo[i + 1] - lo[i])) for i, p in enumerate(players)
+    ]
+
+
+# --------------------------------------------------------------------------- next question
+@dataclass(frozen=True)
+class Outcome:
+    """One possible answer to a question not yet answered."""
+
+    state: str
+    probability: float
+    posterior: float
+    log_odds_change: float
+
+
+@dataclass(frozen=True)
+class QuestionValue:
+    """How much answering one more question is expected to move the log-odds."""
+
+    node: str
+    label: str
+    expected_abs_log_odds_change: float
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def largest_factor(self) -> float:
+        """The biggest multiplier on the odds any answer could bring (up or down)."""
+        return math.exp(max(abs(o.log_odds_change) for o in self.outcomes))
+
+
+def next_questions(model: Model, answers: Mapping[str, AnswerInput]) -> list[QuestionValue]:
+    """Rank unanswered findings by the expected absolute change in log-odds.
+
+    For each finding and each of its states, the posterior if it were answered so, and the
+    probability of that answer given the current answers (value of information).
+    """
+    parsed = parse_answers(model.spec, answers)
+    candidates = [n for n in model.spec.findings if n not in parsed]
+    sets: list[Answers] = [parsed]
+    index: list[tuple[str, str]] = []
+    for node in candidates:
+        for state in model.spec.nodes[node].states:
+            sets.append({**parsed, node: Answer(node, state=state)})
+            index.append((node, state))
+    j = joint_matrix(model, sets)[0]
+    evidence_prob = j.sum(axis=1)
+    with np.errstate(divide="ignore"):
+        lo = np.log(j[:, 1]) - np.log(j[:, 0])
+    out: list[QuestionValue] = []
+    for node in candidates:
+        rows = [i for i, (n, _) in enumerate(index) if n == node]
+        outcomes = tuple(
+            Outcome(
+                state=index[i][1],
+                probability=float(evidence_prob[i + 1] / evidence_prob[0]),
+                posterior=float(j[i + 1, 1] / evidence_prob[i + 1]),
+                log_odds_change=float(lo[i + 1] - lo[0]),
+            )
+            for i in rows
+        )
+        expected = sum(o.probability * abs(o.log_odds_change) for o in outcomes)
+        out.append(QuestionValue(node, model.spec.nodes[node].label, expected, outcomes))
+    return sorted(out, key=lambda q: -q.expected_abs_log_odds_change)
+
+
+# --------------------------------------------------------------------------- base rate
+@dataclass(frozen=True)
+class DerivationStep:
+    """One factor of the prior, with where it comes from and the running product."""
+
+    label: str
+    detail: str
+    factor: float
+    running: float
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """The prior built step by step, and cross-checks on the incidence figure."""
+
+    steps: tuple[DerivationStep, ...]
+    prior: float
+    cross_checks: tuple[tuple[str, float], ...]
+
+    @property
+    def per_100k(self) -> float:
+        return self.prior * 100_000
+
+
+def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> Derivation:
+    """The base-rate derivation for the background answers given (others averaged).
+
+    Each step multiplies the running product: the rate terms (e.g. incidence x diagnostic
+    window), then one relative factor per parent of the query. A parent that was answered
+    contributes its state's factor; one that was not contributes the population average.
+    The final product equals ``query(model, background).baseline``.
+    """
+    parsed = parse_answers(model.spec, answers or {})
+    qnode = model.spec.nodes[model.query_node]
+    d = qnode.distribution
+    if not isinstance(d, RateDist):
+        raise RequestError("a base-rate derivation needs a query node of kind 'rate'")
+    theta = model.point
+    tables = build_tables(model.spec, theta, model.params)
+    idx = model.params.index
+    base = f"nodes.{model.query_node}.distribution"
+    steps: list[DerivationStep] = []
+    running = 1.0
+    for name, p in d.terms.items():
+        factor = p.value / p.per
+        running *= factor
+        unit = f" {p.unit}" if p.unit else ""
+        steps.append(
+            DerivationStep(p.label or name, f"{p.value:g}{unit} / {p.per:g}", factor, running, p.sources)
+        )
+    for parent, rel in d.relative.items():
+        states = model.spec.nodes[parent].states
+        f = np.array([theta[0, idx[f"{base}.relative.{parent}.factors.{s}"]] for s in states])
+        marg = tables[parent][0]
+        if rel.normalise:
+            f = f / float(marg @ f)
+        answer = parsed.get(parent)
+        if answer is not None and answer.is_hard and answer.state is not None:
+            i = states.index(answer.state)
+            factor, detail = float(f[i]), f"{parent} = {answer.state}"
+            srcs = rel.factors[answer.state].sources
+        else:
+            weights = marg if answer is None or answer.likelihood is None else None
+            if weights is None:
+                raise RequestError(f"the derivation needs a plain answer for '{parent}'")
+            factor, detail = float(weights @ f), f"{parent} not given: population average"
+            srcs = tuple(dict.fromkeys(s for p in rel.factors.values() for s in p.sources))
+        running *= factor
+        how = "relative to the population average" if rel.normalise else "relative risk"
+        steps.append(DerivationStep(rel.label or parent, f"{detail} ({how})", factor, running, srcs))
+    checks = tuple(
+        (cc.label, cc.cases.value / cc.population.value * 100_000)
+        for cc in model.spec.cross_checks.values()
+    )
+    return Derivation(tuple(steps), running, checks)
+
+
+def implied_incidence_per_100k(model: Model) -> float:
+    """Annual incidence implied by the model for its own population mix (per 100,000)."""
+    d = model.spec.nodes[model.query_node].distribution
+    if not isinstance(d, RateDist):
+        raise RequestError("implied incidence needs a query node of kind 'rate'")
+    prior = query(model, {}).baseline
+    window = math.prod(p.value / p.per for n, p in d.terms.items() if n != "incidence")
+    return prior / window * 100_000
+
+
+def population_weights(model: Model, node: str) -> dict[str, float]:
+    """Normalised population shares of a root node (e.g. the age distribution)."""
+    d = model.spec.nodes[node].distribution
+    if not isinstance(d, WeightsDist):
+        raise RequestError(f"'{node}' has no population weights")
+    t = model.tables[node][0]
+    return {s: float(t[i]) for i, s in enumerate(model.spec.nodes[node].states)}
+
+
+# --------------------------------------------------------------------------- words
+def natural_frequency(p: float, denominator: int = 100_000) -> str:
+    """``p`` as "about N in 100,000" with a fixed denominator (never a varying "1 in X")."""
+    n = p * denominator
+    if n >= 10:
+        shown = f"{n:,.0f}"
+    elif n >= 1:
+        shown = f"{n:.1f}"
+    elif n > 0:
+        shown = f"{n:.2g}"
+    else:
+        shown = "0"
+    return f"about {shown} in {denominator:,}"
+
+
+def factor_words(factor: float) -> str:
+    """A multiplier on the odds in words: 'x3.2 (raised)' or 'x0.15 (lowered)'."""
+    if factor >= 1:
+        return f"raised the odds about x{factor:.2g}"
+    return f"lowered the odds about x{factor:.2g} (to {factor * 100:.2g}% of what they were)"
+
+
+def explain_lines(model: Model, answers: Mapping[str, AnswerInput]) -> list[str]:
+    """A plain-language account of a query, one paragraph per line."""
+    result: QueryResult = query(model, answers)
+    parts = shapley(model, answers)
+    msgs = model.spec.messages
+    lines = [
+        f"With your answers, {natural_frequency(result.posterior)} people like you would have "
+        "early, not yet diagnosed ALS.",
+        f"For people of the same age, sex and family history with no symptoms it is "
+        f"{natural_frequency(result.baseline)}; your answers {factor_words(result.odds_ratio_vs_baseline)}.",
+    ]
+    for c in parts.contributions:
+        label = model.spec.nodes[c.node].label
+        lines.append(f"- {label} = {c.answer}: {factor_words(c.factor)}.")
+    if result.red_flags:
+        lines.append(msgs.red_flag)
+    elif result.uncertain_red_flags:
+        lines.append(msgs.uncertain_red_flag)
+    lines.append(msgs.disclaimer)
+    return lines
