@@ -39,6 +39,7 @@ def ancestral_set(structure: Structure, targets: set[str]) -> tuple[str, ...]:
 
 
 Plan = tuple[tuple[tuple[int, ...], str], ...]
+_DRAW, _SET = "<draw>", "<set>"
 
 
 @lru_cache(maxsize=512)
@@ -48,34 +49,40 @@ def _plan(
     """Variable-elimination plan: which factors to multiply at each step, as einsum strings.
 
     Greedy min-size order: eliminate next the variable whose combined factor is smallest.
-    Each factor's leading axes are the draw and evidence-set axes (an einsum ellipsis), so
-    they are carried, broadcast, and never summed.
+    The draw and evidence-set axes are labels that are never summed and always come last,
+    so the long batch axes are the innermost loops of every contraction.
     """
     card = dict(cards)
-    symbol = {v: oe.get_symbol(i) for i, v in enumerate(card)}
+    labels = [*card, _DRAW, _SET]
+    symbol = {v: oe.get_symbol(i) for i, v in enumerate(labels)}
+
+    def ordered(vars_: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(vars_, key=labels.index))
+
     live: dict[int, tuple[str, ...]] = dict(enumerate(scopes))
     next_id = len(scopes)
     steps: list[tuple[tuple[int, ...], str]] = []
-    remaining = {v for sc in scopes for v in sc} - {query}
+    remaining = {v for sc in scopes for v in sc} - {query, _DRAW, _SET}
+
+    def cost(v: str) -> int:
+        union = {u for sc in live.values() if v in sc for u in sc} - {_DRAW, _SET}
+        return int(np.prod([card[u] for u in union]))
+
+    def term(vars_: tuple[str, ...]) -> str:
+        return "".join(symbol[u] for u in vars_)
+
     while remaining:
-
-        def cost(v: str) -> int:
-            union = {u for sc in live.values() if v in sc for u in sc}
-            return int(np.prod([card[u] for u in union]))
-
         v = min(sorted(remaining), key=cost)
         ids = tuple(i for i, sc in live.items() if v in sc)
-        out = tuple(sorted({u for i in ids for u in live[i]} - {v}, key=list(card).index))
-        sub = ",".join("..." + "".join(symbol[u] for u in live[i]) for i in ids)
-        steps.append((ids, f"{sub}->...{''.join(symbol[u] for u in out)}"))
+        out = ordered({u for i in ids for u in live[i]} - {v})
+        steps.append((ids, ",".join(term(live[i]) for i in ids) + "->" + term(out)))
         for i in ids:
             del live[i]
         live[next_id] = out
         next_id += 1
         remaining.discard(v)
-    ids = tuple(live)
-    sub = ",".join("..." + "".join(symbol[u] for u in live[i]) for i in ids)
-    return tuple(steps), f"{sub}->...{symbol[query]}"
+    final = ",".join(term(sc) for sc in live.values()) + "->" + term((query, _DRAW, _SET))
+    return tuple(steps), final
 
 
 def joint(
@@ -91,7 +98,8 @@ def joint(
     structure
         The graph.
     tables
-        node -> ``(N, card, *parent_cards)``; N may be 1 for every table.
+        node -> ``(N, card, *parent_cards)``; N is the same for every table (1 for a
+        single model).
     query
         Node whose states index the last output axis.
     evidence
@@ -113,13 +121,19 @@ def joint(
     scopes: list[tuple[str, ...]] = []
     operands: list[FloatArray] = []
     for node in keep:
-        t = tables[node]
-        scopes.append((node, *structure.parents[node]))
-        operands.append(t[:, None, ...])
+        scopes.append((node, *structure.parents[node], _DRAW))
+        operands.append(np.moveaxis(tables[node], 0, -1))
     for node, lik in evidence.items():
         arr = np.asarray(lik, dtype=np.float64)
-        scopes.append((node,))
-        operands.append(arr if arr.ndim == 3 else arr[None, ...])
+        if arr.ndim == 3:
+            scopes.append((node, _DRAW, _SET))
+            operands.append(np.moveaxis(arr, 2, 0))
+        else:
+            scopes.append((node, _SET))
+            operands.append(arr.T)
+    if not evidence:
+        scopes.append((_SET,))
+        operands.append(np.ones(1))
     cards = tuple((n, structure.card(n)) for n in keep)
     steps, final = _plan(tuple(scopes), cards, query)
     factors = dict(enumerate(operands))
@@ -127,9 +141,9 @@ def joint(
     for ids, equation in steps:
         factors[next_id] = np.einsum(equation, *(factors.pop(i) for i in ids))
         next_id += 1
-    out: FloatArray = np.einsum(final, *factors.values())
-    n_draws = max(t.shape[0] for t in operands)
-    return np.broadcast_to(out, (n_draws, n_sets, structure.card(query)))
+    out: FloatArray = np.moveaxis(np.einsum(final, *factors.values()), 0, -1)
+    assert out.shape[1] == n_sets
+    return out
 
 
 def chunks(total: int, size: int = DEFAULT_CHUNK) -> Iterator[slice]:

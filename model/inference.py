@@ -191,9 +191,13 @@ def joint_matrix(
     Axis 2 holds (P(not query state, e), P(query state, e)).
     """
     theta = model.point if theta is None else theta
-    if tables is None:
-        tables = model.tables if theta is model.point else build_tables(model.spec, theta, model.params)
     nodes = sorted({n for s in sets for n in s}, key=model.structure.nodes.index)
+    if tables is None and theta is model.point:
+        tables = model.tables
+    elif tables is None:
+        # Only the query's and the answered nodes' ancestors matter; skip the other tables.
+        needed = engine.ancestral_set(model.structure, {model.query_node, *nodes})
+        tables = build_tables(model.spec, theta, model.params, needed)
     evidence = {n: _likelihood_rows(model, sets, n, theta) for n in nodes}
     if not evidence:
         # No answers anywhere: a neutral likelihood on the query keeps one row per set.

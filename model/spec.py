@@ -549,3 +549,66 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
     _topological_order(spec, source)
     for node_id, node in spec.nodes.items():
         _check_sign(spec, source, node_id, node)
+
+
+# --------------------------------------------------------------------------- editing
+def dump_spec(spec: NetworkSpec) -> str:
+    """The spec as YAML text that :func:`load_spec_text` reads back to an equal spec."""
+    data = spec.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def update_params(
+    spec: NetworkSpec, updates: Mapping[str, Mapping[str, float]], source: str = "<edited>"
+) -> NetworkSpec:
+    """A new, fully validated spec with some parameters' value/low/high replaced.
+
+    Parameters
+    ----------
+    spec
+        The spec to start from (unchanged).
+    updates
+        parameter name (dotted path, as in :func:`iter_params`) -> ``{"value": .., "low": ..,
+        "high": ..}`` (any subset).
+
+    Raises
+    ------
+    PriorsError
+        For an unknown parameter, or if the edited spec breaks any check.
+    """
+    names = {path for path, _, _ in iter_params(spec)}
+    data = spec.model_dump(mode="json", exclude_none=True)
+    for name, fields in updates.items():
+        if name not in names:
+            raise PriorsError(source, name, name, "expected a parameter name of this network")
+        target: Any = data
+        for part in name.split("."):
+            target = target[part]
+        for key, val in fields.items():
+            if key not in ("value", "low", "high"):
+                raise PriorsError(source, f"{name}.{key}", key, "expected value, low or high")
+            target[key] = val
+    return spec_from_data(data, source)
+
+
+def param_label(spec: NetworkSpec, name: str) -> str:
+    """A readable label for a parameter path, e.g. 'Objective weakness: strength of als'."""
+    parts = name.split(".")
+    if parts[0] != "nodes":
+        return name.replace("_", " ").replace(".", ": ")
+    node = spec.nodes[parts[1]]
+    rest = parts[3:]
+    if rest[0] == "causes":
+        what = f"strength of {spec.nodes[rest[1]].label.lower()}"
+    elif rest[0] == "leak":
+        what = "leak (other causes)"
+    elif rest[0] == "terms":
+        p = node.distribution.terms[rest[1]]  # type: ignore[union-attr]
+        what = p.label or rest[1]
+    elif rest[0] == "relative":
+        what = f"{spec.nodes[rest[1]].label.lower()} = {rest[3]} factor"
+    elif rest[0] == "weights":
+        what = f"share {rest[1]}"
+    else:
+        what = "probability"
+    return f"{node.label}: {what}"

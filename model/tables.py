@@ -8,6 +8,7 @@ the order the node's distribution lists them (the same order pgmpy's ``TabularCP
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -112,26 +113,29 @@ def structure_of(spec: NetworkSpec) -> Structure:
 
 
 def _binary(p_state: FloatArray, state_index: int) -> FloatArray:
-    """Stack P(state) and its complement on a new axis 1 (the node's own axis)."""
+    """Stack P(state) and its complement on a new leading axis (the node's own axis)."""
     other = 1.0 - p_state
     parts = [other, p_state] if state_index == 1 else [p_state, other]
-    return np.stack(parts, axis=1)
+    return np.stack(parts, axis=0)
 
 
-def _root_marginal(spec: NetworkSpec, node: str, theta: FloatArray, ps: ParameterSet) -> FloatArray:
+def _root_marginal(spec: NetworkSpec, node: str, cols: FloatArray, ps: ParameterSet) -> FloatArray:
+    """``(card, N)`` marginal of a root node from parameter rows ``cols`` ``(P, N)``."""
     d = spec.nodes[node].distribution
     base = f"nodes.{node}.distribution"
     if isinstance(d, WeightsDist):
-        w = np.stack([theta[:, ps.index[f"{base}.weights.{s}"]] for s in spec.nodes[node].states], axis=1)
-        return w / w.sum(axis=1, keepdims=True)
+        w = np.stack([cols[ps.index[f"{base}.weights.{s}"]] for s in spec.nodes[node].states])
+        return w / w.sum(axis=0, keepdims=True)
     if isinstance(d, BernoulliDist):
-        p = theta[:, ps.index[f"{base}.p"]]
-        return _binary(p, spec.nodes[node].states.index(d.state))
+        return _binary(cols[ps.index[f"{base}.p"]], spec.nodes[node].states.index(d.state))
     raise ValueError(f"{node} is not a root node")  # pragma: no cover - spec checks forbid it
 
 
 def build_tables(
-    spec: NetworkSpec, theta: FloatArray, ps: ParameterSet | None = None
+    spec: NetworkSpec,
+    theta: FloatArray,
+    ps: ParameterSet | None = None,
+    nodes: Iterable[str] | None = None,
 ) -> dict[str, FloatArray]:
     """Conditional probability tables for every node, one per parameter draw.
 
@@ -143,56 +147,62 @@ def build_tables(
         Parameter draws, shape ``(N, P)`` in :class:`ParameterSet` order.
     ps
         The spec's parameter set (built if omitted).
+    nodes
+        Build only these tables (default: all).
 
     Returns
     -------
     dict
-        node id -> array ``(N, card(node), *card(parents))``.
+        node id -> array ``(N, card(node), *card(parents))``. The arrays are views of
+        draw-last memory, so ``numpy.moveaxis(t, 0, -1)`` is contiguous: the engine's
+        contractions run with the draw axis innermost.
     """
     ps = ps or ParameterSet.from_spec(spec)
     theta = np.asarray(theta, dtype=np.float64)
     if theta.ndim != 2 or theta.shape[1] != len(ps):
         raise RequestError(f"expected parameter draws of shape (N, {len(ps)}), got {theta.shape}")
+    cols = np.ascontiguousarray(theta.T)
     n = theta.shape[0]
+    wanted = set(spec.nodes) if nodes is None else set(nodes)
     tables: dict[str, FloatArray] = {}
     for node_id, node in spec.nodes.items():
+        if node_id not in wanted:
+            continue
         d = node.distribution
         base = f"nodes.{node_id}.distribution"
         if isinstance(d, WeightsDist | BernoulliDist):
-            tables[node_id] = _root_marginal(spec, node_id, theta, ps)
+            table = _root_marginal(spec, node_id, cols, ps)
         elif isinstance(d, RateDist):
+            k = len(d.relative)
             rate = np.ones(n)
             for t, p in d.terms.items():
-                rate = rate * theta[:, ps.index[f"{base}.terms.{t}"]] / p.per
-            shape = [n] + [len(spec.nodes[par].states) for par in d.relative]
-            prob = rate.reshape([n] + [1] * len(d.relative))
+                rate = rate * cols[ps.index[f"{base}.terms.{t}"]] / p.per
+            prob = rate.reshape([1] * k + [n])
             for axis, (parent, rel) in enumerate(d.relative.items()):
                 states = spec.nodes[parent].states
-                f = np.stack(
-                    [theta[:, ps.index[f"{base}.relative.{parent}.factors.{s}"]] for s in states],
-                    axis=1,
-                )
+                f = np.stack([cols[ps.index[f"{base}.relative.{parent}.factors.{s}"]] for s in states])
                 if rel.normalise:
-                    marg = _root_marginal(spec, parent, theta, ps)
-                    f = f / (marg * f).sum(axis=1, keepdims=True)
-                view = [n] + [1] * len(d.relative)
-                view[axis + 1] = len(states)
+                    f = f / (_root_marginal(spec, parent, cols, ps) * f).sum(axis=0, keepdims=True)
+                view = [1] * k + [n]
+                view[axis] = len(states)
                 prob = prob * f.reshape(view)
-            prob = np.broadcast_to(prob, shape)
-            tables[node_id] = _binary(prob, node.states.index(d.state))
+            prob = np.broadcast_to(prob, [len(spec.nodes[p].states) for p in d.relative] + [n])
+            table = _binary(prob, node.states.index(d.state))
         else:
             assert isinstance(d, NoisyOrDist)
             # P(not state | causes) = (1 - leak) * prod over active causes of (1 - strength);
             # a cause is active in its last state.
-            off = (1.0 - theta[:, ps.index[f"{base}.leak"]]).reshape([n] + [1] * len(d.causes))
+            k = len(d.causes)
+            off = (1.0 - cols[ps.index[f"{base}.leak"]]).reshape([1] * k + [n])
             for axis, cause in enumerate(d.causes):
-                s = theta[:, ps.index[f"{base}.causes.{cause}"]]
-                factor = np.stack([np.ones(n), 1.0 - s], axis=1)
-                view = [n] + [1] * len(d.causes)
-                view[axis + 1] = 2
+                s = cols[ps.index[f"{base}.causes.{cause}"]]
+                factor = np.stack([np.ones(n), 1.0 - s])
+                view = [1] * k + [n]
+                view[axis] = 2
                 off = off * factor.reshape(view)
-            off = np.broadcast_to(off, [n] + [2] * len(d.causes))
-            tables[node_id] = _binary(1.0 - off, node.states.index(d.state))
+            off = np.broadcast_to(off, [2] * k + [n])
+            table = _binary(1.0 - off, node.states.index(d.state))
+        tables[node_id] = np.moveaxis(table, -1, 0)
     return tables
 
 
