@@ -124,10 +124,7 @@ def shapley(model: Model, answers: Mapping[str, AnswerInput]) -> ShapleyResult:
     phi = shapley_from_values(values)
     contributions = tuple(
         sorted(
-            (
-                Contribution(p, parsed[p].label, float(phi[i]))
-                for i, p in enumerate(players)
-            ),
+            (Contribution(p, parsed[p].label, float(phi[i])) for i, p in enumerate(players)),
             key=lambda c: -abs(c.log_odds),
         )
     )
@@ -260,7 +257,9 @@ def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> De
         running *= factor
         unit = f" {p.unit}" if p.unit else ""
         steps.append(
-            DerivationStep(p.label or name, f"{p.value:g}{unit} / {p.per:g}", factor, running, p.sources)
+            DerivationStep(
+                p.label or name, f"{p.value:g}{unit} / {p.per:g}", factor, running, p.sources
+            )
         )
     for parent, rel in d.relative.items():
         states = model.spec.nodes[parent].states
@@ -281,7 +280,9 @@ def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> De
             srcs = tuple(dict.fromkeys(s for p in rel.factors.values() for s in p.sources))
         running *= factor
         how = "relative to the population average" if rel.normalise else "relative risk"
-        steps.append(DerivationStep(rel.label or parent, f"{detail} ({how})", factor, running, srcs))
+        steps.append(
+            DerivationStep(rel.label or parent, f"{detail} ({how})", factor, running, srcs)
+        )
     checks = tuple(
         (cc.label, cc.cases.value / cc.population.value * 100_000)
         for cc in model.spec.cross_checks.values()

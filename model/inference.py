@@ -158,9 +158,7 @@ def _likelihood_rows(
 ) -> FloatArray:
     card = model.structure.card(node)
     states = model.spec.nodes[node].states
-    needs_draws = any(
-        node in s and s[node].state == NOT_SURE for s in sets
-    ) and theta.shape[0] > 1
+    needs_draws = any(node in s and s[node].state == NOT_SURE for s in sets) and theta.shape[0] > 1
     rows = np.ones((theta.shape[0] if needs_draws else 1, len(sets), card))
     ratio = theta[:, model.params.index["soft_evidence.not_sure_ratio"]]
     for e, s in enumerate(sets):

@@ -10,7 +10,6 @@ allowed.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -212,10 +211,9 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 def _compose_node(self: _StrictLoader, parent: Any, index: Any) -> Any:
-    if self.check_event(yaml.AliasEvent):
-        event = self.peek_event()
+    event = self.peek_event()  # type: ignore[no-untyped-call]
+    if isinstance(event, yaml.AliasEvent):
         raise yaml.YAMLError(f"YAML aliases (*{event.anchor}) are not allowed")
-    event = self.peek_event()
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
         raise yaml.YAMLError(f"YAML anchors (&{anchor}) are not allowed")
@@ -241,7 +239,7 @@ def parse_yaml(text: str, source: str = "<string>") -> Any:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise PriorsError(source, "", f"{len(text)} characters", "a priors file is at most 1 MB")
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "document"
@@ -255,7 +253,9 @@ def read_priors_text(path: str | Path) -> str:
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise PriorsError(str(path), "", str(path), f"file cannot be read ({exc.strerror})") from None
+        raise PriorsError(
+            str(path), "", str(path), f"file cannot be read ({exc.strerror})"
+        ) from None
     if size > MAX_FILE_BYTES:
         raise PriorsError(str(path), "", f"{size} bytes", "a priors file is at most 1 MB")
     try:
@@ -412,22 +412,36 @@ def _state_keys(
             raise _fail(source, f"{path}.{k}", k, f"expected one of the states {', '.join(states)}")
     if exact and set(keys) != set(states):
         missing = [s for s in states if s not in keys]
-        raise _fail(source, path, sorted(keys), f"expected an entry for every state; missing {missing}")
+        raise _fail(
+            source, path, sorted(keys), f"expected an entry for every state; missing {missing}"
+        )
 
 
 def _check_sign(spec: NetworkSpec, source: str, node_id: str, node: NodeSpec) -> None:
     path = f"nodes.{node_id}"
     q = spec.query.node
     if node.role in ("finding", "background") and node.sign is None:
-        raise _fail(source, f"{path}.sign", None, "every answerable node declares a sign: +, - or depends")
+        raise _fail(
+            source, f"{path}.sign", None, "every answerable node declares a sign: +, - or depends"
+        )
     if node.sign == "depends":
         if not node.sign_note:
-            raise _fail(source, f"{path}.sign_note", None, "a 'depends' sign needs a sign_note explaining it")
+            raise _fail(
+                source,
+                f"{path}.sign_note",
+                None,
+                "a 'depends' sign needs a sign_note explaining it",
+            )
         return
     if node.sign is None:
         return
     if node.sign_state not in node.states:
-        raise _fail(source, f"{path}.sign_state", node.sign_state, f"expected one of {', '.join(node.states)}")
+        raise _fail(
+            source,
+            f"{path}.sign_state",
+            node.sign_state,
+            f"expected one of {', '.join(node.states)}",
+        )
     d = node.distribution
     if isinstance(d, NoisyOrDist) and q in d.causes:
         # With the sign's favoured state s: '+' on the noisy-OR state or '-' on its complement
@@ -460,9 +474,11 @@ def _check_sign(spec: NetworkSpec, source: str, node_id: str, node: NodeSpec) ->
         # at least every other state's factor over the whole box.
         rel = qdist.relative[node_id]
         fav = rel.factors[node.sign_state]
-        others = [p for s, p in rel.factors.items() if s != node.sign_state]
-        ok = all(fav.low >= p.high for p in others) if node.sign == "+" else all(
-            fav.high <= p.low for p in others
+        rivals = [p for s, p in rel.factors.items() if s != node.sign_state]
+        ok = (
+            all(fav.low >= p.high for p in rivals)
+            if node.sign == "+"
+            else all(fav.high <= p.low for p in rivals)
         )
         if not ok:
             raise _fail(
@@ -500,12 +516,21 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
             _check_param(source, f"cross_checks.{key}.{name}", getattr(cc, name), "positive", known)
 
     if spec.query.node not in spec.nodes:
-        raise _fail(source, "query.node", spec.query.node, f"expected a node id ({', '.join(spec.nodes)})")
+        raise _fail(
+            source, "query.node", spec.query.node, f"expected a node id ({', '.join(spec.nodes)})"
+        )
     qnode = spec.nodes[spec.query.node]
     if spec.query.state not in qnode.states:
-        raise _fail(source, "query.state", spec.query.state, f"expected one of {', '.join(qnode.states)}")
+        raise _fail(
+            source, "query.state", spec.query.state, f"expected one of {', '.join(qnode.states)}"
+        )
     if qnode.role != "query" or sum(n.role == "query" for n in spec.nodes.values()) != 1:
-        raise _fail(source, f"nodes.{spec.query.node}.role", qnode.role, "exactly one node, the query, has role 'query'")
+        raise _fail(
+            source,
+            f"nodes.{spec.query.node}.role",
+            qnode.role,
+            "exactly one node, the query, has role 'query'",
+        )
 
     for node_id, node in spec.nodes.items():
         path = f"nodes.{node_id}"
@@ -515,37 +540,80 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
         dpath = f"{path}.distribution"
         for parent in node.parents:
             if parent not in spec.nodes:
-                raise _fail(source, f"{dpath}.{parent}", parent, f"unknown parent; expected a node id ({', '.join(spec.nodes)})")
+                raise _fail(
+                    source,
+                    f"{dpath}.{parent}",
+                    parent,
+                    f"unknown parent; expected a node id ({', '.join(spec.nodes)})",
+                )
             if parent == node_id:
                 raise _fail(source, f"{dpath}.{parent}", parent, "a node cannot be its own parent")
         if isinstance(d, WeightsDist):
             _state_keys(source, f"{dpath}.weights", d.weights, node.states, exact=True)
         elif isinstance(d, BernoulliDist | NoisyOrDist | RateDist):
             if len(node.states) != 2 and not isinstance(d, RateDist):
-                raise _fail(source, f"{path}.states", list(node.states), f"a {d.kind} node has exactly two states")
+                raise _fail(
+                    source,
+                    f"{path}.states",
+                    list(node.states),
+                    f"a {d.kind} node has exactly two states",
+                )
             if d.state not in node.states:
-                raise _fail(source, f"{dpath}.state", d.state, f"expected one of {', '.join(node.states)}")
+                raise _fail(
+                    source, f"{dpath}.state", d.state, f"expected one of {', '.join(node.states)}"
+                )
         if isinstance(d, RateDist):
             if len(node.states) != 2:
-                raise _fail(source, f"{path}.states", list(node.states), "a rate node has exactly two states")
+                raise _fail(
+                    source,
+                    f"{path}.states",
+                    list(node.states),
+                    "a rate node has exactly two states",
+                )
             for parent, rel in d.relative.items():
                 if parent not in spec.nodes:
                     continue
                 pnode = spec.nodes[parent]
-                _state_keys(source, f"{dpath}.relative.{parent}.factors", rel.factors, pnode.states, exact=True)
+                _state_keys(
+                    source,
+                    f"{dpath}.relative.{parent}.factors",
+                    rel.factors,
+                    pnode.states,
+                    exact=True,
+                )
                 if rel.normalise and pnode.parents:
-                    raise _fail(source, f"{dpath}.relative.{parent}.normalise", True, "only a root parent's factors can be normalised")
+                    raise _fail(
+                        source,
+                        f"{dpath}.relative.{parent}.normalise",
+                        True,
+                        "only a root parent's factors can be normalised",
+                    )
             bound = _rate_upper_bound(spec, d)
             if bound > 1.0:
-                raise _fail(source, f"{dpath}.terms", f"upper bound {bound:.3g}", "the rate must stay <= 1 over the whole declared ranges")
+                raise _fail(
+                    source,
+                    f"{dpath}.terms",
+                    f"upper bound {bound:.3g}",
+                    "the rate must stay <= 1 over the whole declared ranges",
+                )
         if isinstance(d, NoisyOrDist):
             for cause in d.causes:
                 if cause in spec.nodes and len(spec.nodes[cause].states) != 2:
-                    raise _fail(source, f"{dpath}.causes.{cause}", cause, "a noisy-OR cause must be a binary node (its last state is 'active')")
+                    raise _fail(
+                        source,
+                        f"{dpath}.causes.{cause}",
+                        cause,
+                        "a noisy-OR cause must be a binary node (its last state is 'active')",
+                    )
         if node.role == "query" and not isinstance(d, RateDist | BernoulliDist | NoisyOrDist):
             raise _fail(source, f"{dpath}.kind", d.kind, "the query node is binary")
         if node.red_flag and node.sign_state is None:
-            raise _fail(source, f"{path}.sign_state", None, "a red flag names the state that raises it (sign_state)")
+            raise _fail(
+                source,
+                f"{path}.sign_state",
+                None,
+                "a red flag names the state that raises it (sign_state)",
+            )
     _topological_order(spec, source)
     for node_id, node in spec.nodes.items():
         _check_sign(spec, source, node_id, node)

@@ -125,7 +125,8 @@ def _root_marginal(spec: NetworkSpec, node: str, cols: FloatArray, ps: Parameter
     base = f"nodes.{node}.distribution"
     if isinstance(d, WeightsDist):
         w = np.stack([cols[ps.index[f"{base}.weights.{s}"]] for s in spec.nodes[node].states])
-        return w / w.sum(axis=0, keepdims=True)
+        marginal: FloatArray = w / w.sum(axis=0, keepdims=True)
+        return marginal
     if isinstance(d, BernoulliDist):
         return _binary(cols[ps.index[f"{base}.p"]], spec.nodes[node].states.index(d.state))
     raise ValueError(f"{node} is not a root node")  # pragma: no cover - spec checks forbid it
@@ -180,7 +181,9 @@ def build_tables(
             prob = rate.reshape([1] * k + [n])
             for axis, (parent, rel) in enumerate(d.relative.items()):
                 states = spec.nodes[parent].states
-                f = np.stack([cols[ps.index[f"{base}.relative.{parent}.factors.{s}"]] for s in states])
+                f = np.stack(
+                    [cols[ps.index[f"{base}.relative.{parent}.factors.{s}"]] for s in states]
+                )
                 if rel.normalise:
                     f = f / (_root_marginal(spec, parent, cols, ps) * f).sum(axis=0, keepdims=True)
                 view = [1] * k + [n]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from model.engine import DEFAULT_CHUNK, chunks
 from model.errors import RequestError
@@ -32,6 +32,9 @@ from model.inference import (
 )
 from model.spec import RateDist, param_label
 from model.tables import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Progress = Callable[[int, int], None]
 
@@ -262,6 +265,8 @@ class SobolResult:
     n_runs: int
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame(
             {
                 "name": self.names,
@@ -316,6 +321,7 @@ def sobol(
     n_base: int = 1024,
     seed: int = 0,
     names: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> SobolResult:
     """Global sensitivity of the posterior log-odds to every varying parameter.
 
@@ -332,6 +338,8 @@ def sobol(
             theta = np.repeat(ps.point(), sl.stop - sl.start, axis=0)
             theta[:, idx] = x[sl]
             out[sl] = log_odds_matrix(model, sets, theta)[:, 0]
+            if progress is not None:
+                progress(sl.stop, x.shape[0])
         return out
 
     bounds = [(float(ps.lows[i]), float(ps.highs[i])) for i in idx]
@@ -435,6 +443,8 @@ def flip(
 # --------------------------------------------------------------------------- tables
 def param_table(model: Model) -> pd.DataFrame:
     """Every parameter with label, value, range, kind and source (one row each)."""
+    import pandas as pd
+
     ps = model.params
     return pd.DataFrame(
         {
