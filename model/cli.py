@@ -11,7 +11,7 @@ import json
 import math
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -45,12 +45,12 @@ SetOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     bif = "bif"
     xmlbif = "xmlbif"
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     tornado = "tornado"
     sobol = "sobol"
     twoway = "twoway"
@@ -153,7 +153,7 @@ def query_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = 
 def nodes_cmd(priors: PriorsOpt = None, as_json: JsonOpt = False) -> None:
     """The answerable node ids and their states (and the query node)."""
     spec = _model(priors).spec
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": node_id,
             "label": node.label,
@@ -430,7 +430,7 @@ def main() -> None:
         err.print(f"error: {exc}", markup=False, soft_wrap=True)
         sys.exit(2)
     except typer.exceptions.TyperException as exc:  # usage errors: bad option or value
-        message = exc.format_message()  # type: ignore[attr-defined]
+        message = exc.format_message()
         if message:
             err.print(f"error: {message}", markup=False, soft_wrap=True)
         sys.exit(2)

@@ -326,6 +326,8 @@ def natural_frequency(p: float, denominator: int = 100_000) -> str:
 
 def factor_words(factor: float) -> str:
     """A multiplier on the odds in words: 'x3.2 (raised)' or 'x0.15 (lowered)'."""
+    if factor >= 10:
+        return f"raised the odds about x{factor:,.0f}"
     if factor >= 1:
         return f"raised the odds about x{factor:.2g}"
     return f"lowered the odds about x{factor:.2g} (to {factor * 100:.2g}% of what they were)"

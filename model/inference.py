@@ -16,7 +16,14 @@ import numpy as np
 
 from model import engine
 from model.errors import EvidenceError
-from model.spec import BernoulliDist, NetworkSpec, NoisyOrDist, default_priors_path, load_spec
+from model.spec import (
+    BernoulliDist,
+    ConditionalDist,
+    NetworkSpec,
+    NoisyOrDist,
+    default_priors_path,
+    load_spec,
+)
 from model.tables import FloatArray, ParameterSet, Structure, build_tables, structure_of
 
 #: The answer that turns a finding into soft evidence.
@@ -90,7 +97,7 @@ def load_model(path: str | Path | None = None) -> Model:
 def present_state(spec: NetworkSpec, node: str) -> str:
     """The state a "not sure" answer leans towards: the state the node's causes produce."""
     d = spec.nodes[node].distribution
-    if isinstance(d, NoisyOrDist | BernoulliDist):
+    if isinstance(d, NoisyOrDist | BernoulliDist | ConditionalDist):
         return d.state
     raise EvidenceError(
         f"'{node}' cannot be answered '{NOT_SURE}'; choose one of {', '.join(spec.nodes[node].states)}"
@@ -138,7 +145,7 @@ def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict
 
 
 def _allows_not_sure(spec: NetworkSpec, node: str) -> bool:
-    return isinstance(spec.nodes[node].distribution, NoisyOrDist | BernoulliDist)
+    return isinstance(spec.nodes[node].distribution, NoisyOrDist | BernoulliDist | ConditionalDist)
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:

@@ -100,8 +100,23 @@ class NoisyOrDist(BaseModel):
     causes: dict[str, Param]
 
 
+class ConditionalDist(BaseModel):
+    """Binary node with one parent: P(state | parent state) given directly for each state.
+
+    Suits findings that separate the query from "everything else" without caring which
+    competing cause is at work (e.g. how twitching behaves over time).
+    """
+
+    model_config = _FROZEN
+    kind: Literal["conditional"]
+    parent: str
+    state: str
+    given: dict[str, Param]
+
+
 Distribution = Annotated[
-    WeightsDist | BernoulliDist | RateDist | NoisyOrDist, Field(discriminator="kind")
+    WeightsDist | BernoulliDist | RateDist | NoisyOrDist | ConditionalDist,
+    Field(discriminator="kind"),
 ]
 Role = Literal["background", "finding", "latent", "query"]
 Sign = Literal["+", "-", "depends"]
@@ -132,6 +147,8 @@ class NodeSpec(BaseModel):
             return tuple(d.relative)
         if isinstance(d, NoisyOrDist):
             return tuple(d.causes)
+        if isinstance(d, ConditionalDist):
+            return (d.parent,)
         return ()
 
     @property
@@ -267,7 +284,7 @@ def read_priors_text(path: str | Path) -> str:
 # --------------------------------------------------------------------------- loading
 def _loc(loc: tuple[int | str, ...]) -> str:
     # pydantic puts union-member tags (e.g. 'noisy_or') into the location; keep real fields.
-    tags = {"weights", "bernoulli", "rate", "noisy_or", "str", "tuple[str, ...]"}
+    tags = {"weights", "bernoulli", "rate", "noisy_or", "conditional", "str", "tuple[str, ...]"}
     parts = [str(p) for p in loc if str(p) not in tags]
     return ".".join(parts)
 
@@ -339,6 +356,8 @@ def iter_params(spec: NetworkSpec) -> list[tuple[str, Param, str]]:
                     (f"{base}.relative.{parent}.factors.{s}", p, "positive")
                     for s, p in rel.factors.items()
                 ]
+        elif isinstance(d, ConditionalDist):
+            out += [(f"{base}.given.{s}", p, "probability") for s, p in d.given.items()]
         else:
             out.append((f"{base}.leak", d.leak, "probability"))
             out += [(f"{base}.causes.{c}", p, "probability") for c, p in d.causes.items()]
@@ -468,6 +487,30 @@ def _check_sign(spec: NetworkSpec, source: str, node_id: str, node: NodeSpec) ->
                 f"other causes ({others}) = {worst_others:.6g}",
             )
         return
+    if isinstance(d, ConditionalDist) and d.parent == q:
+        # The node depends on the query alone, so the sign holds in every context iff
+        # P(sign_state | query state) is on the right side of every other column, over the box.
+        def bounds(p: Param) -> tuple[float, float]:
+            return (p.low, p.high) if node.sign_state == d.state else (1 - p.high, 1 - p.low)
+
+        qs = spec.query.state
+        lo_q, hi_q = bounds(d.given[qs])
+        rest = [bounds(p) for s, p in d.given.items() if s != qs]
+        ok = (
+            all(lo_q >= hi for _, hi in rest)
+            if node.sign == "+"
+            else all(hi_q <= lo for lo, _ in rest)
+        )
+        if not ok:
+            raise _fail(
+                source,
+                f"{path}.distribution.given.{qs}",
+                {"low": d.given[qs].low, "high": d.given[qs].high},
+                f"the declared sign '{node.sign}' on '{node.sign_state}' needs this range to lie "
+                f"{'above' if node.sign == '+' else 'below'} the other columns' ranges "
+                f"(for P({node.sign_state}))",
+            )
+        return
     qdist = spec.nodes[q].distribution
     if isinstance(qdist, RateDist) and node_id in qdist.relative and not node.parents:
         # A root parent of the query only moves its prior: the favoured state's factor must be
@@ -493,8 +536,8 @@ def _check_sign(spec: NetworkSpec, source: str, node_id: str, node: NodeSpec) ->
         source,
         f"{path}.sign",
         node.sign,
-        "a '+'/'-' sign can only be guaranteed for a noisy-OR child of the query or a root parent "
-        "of a rate-model query; declare 'depends'",
+        "a '+'/'-' sign can only be guaranteed for a noisy-OR or conditional child of the query "
+        "or a root parent of a rate-model query; declare 'depends'",
     )
 
 
@@ -596,6 +639,22 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
                     f"upper bound {bound:.3g}",
                     "the rate must stay <= 1 over the whole declared ranges",
                 )
+        if isinstance(d, ConditionalDist):
+            if len(node.states) != 2:
+                raise _fail(
+                    source,
+                    f"{path}.states",
+                    list(node.states),
+                    "a conditional node has exactly two states",
+                )
+            if d.state not in node.states:
+                raise _fail(
+                    source, f"{dpath}.state", d.state, f"expected one of {', '.join(node.states)}"
+                )
+            if d.parent in spec.nodes:
+                _state_keys(
+                    source, f"{dpath}.given", d.given, spec.nodes[d.parent].states, exact=True
+                )
         if isinstance(d, NoisyOrDist):
             for cause in d.causes:
                 if cause in spec.nodes and len(spec.nodes[cause].states) != 2:
@@ -605,7 +664,7 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
                         cause,
                         "a noisy-OR cause must be a binary node (its last state is 'active')",
                     )
-        if node.role == "query" and not isinstance(d, RateDist | BernoulliDist | NoisyOrDist):
+        if node.role == "query" and isinstance(d, WeightsDist):
             raise _fail(source, f"{dpath}.kind", d.kind, "the query node is binary")
         if node.red_flag and node.sign_state is None:
             raise _fail(
@@ -675,6 +734,8 @@ def param_label(spec: NetworkSpec, name: str) -> str:
         what = p.label or rest[1]
     elif rest[0] == "relative":
         what = f"{spec.nodes[rest[1]].label.lower()} = {rest[3]} factor"
+    elif rest[0] == "given":
+        what = f"P({node.distribution.state} | {spec.nodes[node.distribution.parent].label.lower()} = {rest[1]})"  # type: ignore[union-attr]
     elif rest[0] == "weights":
         what = f"share {rest[1]}"
     else:

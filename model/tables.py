@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from model.errors import RequestError
 from model.spec import (
     BernoulliDist,
+    ConditionalDist,
     NetworkSpec,
     NoisyOrDist,
     Param,
@@ -190,6 +191,10 @@ def build_tables(
                 view[axis] = len(states)
                 prob = prob * f.reshape(view)
             prob = np.broadcast_to(prob, [len(spec.nodes[p].states) for p in d.relative] + [n])
+            table = _binary(prob, node.states.index(d.state))
+        elif isinstance(d, ConditionalDist):
+            states = spec.nodes[d.parent].states
+            prob = np.stack([cols[ps.index[f"{base}.given.{s}"]] for s in states])
             table = _binary(prob, node.states.index(d.state))
         else:
             assert isinstance(d, NoisyOrDist)

@@ -1,0 +1,314 @@
+"""Every bad priors file gets one PriorsError line naming file, field, value and what is
+allowed; every bad answer gets an EvidenceError naming the valid choices."""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from model.errors import EvidenceError, PriorsError
+from model.inference import Model, parse_answers, query
+from model.spec import MAX_FILE_BYTES, load_spec, load_spec_text
+from tests.oracles import bundled_data
+
+W = "nodes.weakness.distribution"
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _edit(change: Callable[[dict[str, Any]], None]) -> str:
+    data = bundled_data()
+    change(data)
+    return _dump(data)
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        *head, last = path.split(".")
+        node = data
+        for part in head:
+            node = node[part]
+        node[last] = value
+
+    return change
+
+
+def _delete(path: str) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        *head, last = path.split(".")
+        node = data
+        for part in head:
+            node = node[part]
+        del node[last]
+
+    return change
+
+
+def _param(value: float, low: float, high: float, source: str = "seed000") -> dict[str, Any]:
+    return {"value": value, "low": low, "high": high, "source": source}
+
+
+def _cycle(data: dict[str, Any]) -> None:
+    # mimic becomes a noisy-OR child of weakness, whose cause mimic already is
+    data["nodes"]["mimic"]["distribution"] = {
+        "kind": "noisy_or",
+        "state": "present",
+        "leak": _param(0.01, 0.003, 0.03),
+        "causes": {"weakness": _param(0.1, 0.05, 0.2)},
+    }
+
+
+def _unknown_parent(data: dict[str, Any]) -> None:
+    data["nodes"]["weakness"]["distribution"]["causes"]["gremlin"] = _param(0.1, 0.05, 0.2)
+
+
+def _broken_sign(data: dict[str, Any]) -> None:
+    # weakness is '+': ALS's strength (low 0.7) must beat mimic's, here up to 0.9
+    data["nodes"]["weakness"]["distribution"]["causes"]["mimic"] = _param(0.8, 0.6, 0.9)
+
+
+def _unsafe_tag(text: str) -> str:
+    return text.replace("schema_version: 1", 'schema_version: !!python/object/apply:os.system ["true"]')
+
+
+def _anchor_and_alias(text: str) -> str:
+    return text.replace("title: Muscle", "title: &t Muscle").replace(
+        "query: {node: als", "query: {node: *t"
+    )
+
+
+def _alias(text: str) -> str:
+    return text.replace("query: {node: als", "query: {node: *t")
+
+
+def _anchor_only(text: str) -> str:
+    return text.replace("title: Muscle", "title: &t Muscle")
+
+
+def _duplicate_key(text: str) -> str:
+    return text.replace("schema_version: 1", "schema_version: 1\nschema_version: 1")
+
+
+def _nan(text: str) -> str:
+    data = yaml.safe_load(text)
+    data["nodes"]["weakness"]["distribution"]["leak"]["value"] = "NAN_HERE"
+    return _dump(data).replace("NAN_HERE", ".nan")
+
+
+BASE = (Path(__file__).resolve().parent.parent / "priors" / "als_default.yaml").read_text()
+
+# (id, text, expected field (substring), value shown (substring), allowed (substring))
+CASES: list[tuple[str, str, str, str, str]] = [
+    ("unsafe_python_tag", _unsafe_tag(BASE), "line", "tag:yaml.org,2002:python", "safe YAML"),
+    ("yaml_alias", _alias(BASE), "line", "alias", "safe YAML"),
+    ("yaml_anchor_and_alias", _anchor_and_alias(BASE), "line", "anchor", "safe YAML"),
+    ("yaml_anchor", _anchor_only(BASE), "line", "anchor", "safe YAML"),
+    ("duplicate_key", _duplicate_key(BASE), "line", "duplicate key 'schema_version'", "safe YAML"),
+    ("yaml_syntax", BASE + "\n  : : [unclosed\n", "line", "", "safe YAML"),
+    ("top_level_list", "- a\n- b\n", "", "list", "mapping at the top level"),
+    (
+        "probability_above_one",
+        _edit(_set(f"{W}.leak", _param(1.5, 0.01, 1.5))),
+        f"{W}.leak.value",
+        "1.5",
+        "probability in [0, 1]",
+    ),
+    (
+        "probability_below_zero",
+        _edit(_set(f"{W}.causes.mimic", _param(0.5, -0.1, 0.7))),
+        f"{W}.causes.mimic.low",
+        "-0.1",
+        "probability in [0, 1]",
+    ),
+    ("nan", _nan(BASE), f"{W}.leak.value", "nan", "finite number"),
+    (
+        "low_above_value",
+        _edit(_set(f"{W}.leak", _param(0.02, 0.03, 0.04))),
+        f"{W}.leak",
+        "'low': 0.03",
+        "low <= value <= high",
+    ),
+    (
+        "value_above_high",
+        _edit(_set(f"{W}.leak", _param(0.05, 0.01, 0.04))),
+        f"{W}.leak",
+        "'value': 0.05",
+        "low <= value <= high",
+    ),
+    ("unknown_parent", _edit(_unknown_parent), "gremlin", "gremlin", "unknown parent"),
+    ("cycle", _edit(_cycle), "nodes", "mimic", "cycle"),
+    ("broken_sign", _edit(_broken_sign), f"{W}.causes.als.low", "0.7", "declared sign '+'"),
+    (
+        "unknown_source_key",
+        _edit(_set(f"{W}.leak", _param(0.02, 0.01, 0.04, source="nosuchpaper2020"))),
+        f"{W}.leak.source",
+        "nosuchpaper2020",
+        "key of the 'sources' table",
+    ),
+    (
+        "assumption_without_reasoning",
+        _edit(_set(f"{W}.leak", _param(0.02, 0.01, 0.04, source="assumption: x"))),
+        f"{W}.leak.source",
+        "assumption: x",
+        "reasoning",
+    ),
+    ("missing_field", _edit(_delete("nodes.weakness.label")), "nodes.weakness.label", "", "required"),
+    ("missing_value", _edit(_delete(f"{W}.leak.value")), f"{W}.leak.value", "", "required"),
+    (
+        "wrong_type",
+        _edit(_set(f"{W}.leak.value", "a lot")),
+        f"{W}.leak.value",
+        "a lot",
+        "number",
+    ),
+    ("unknown_key", _edit(_set("nodes.weakness.colour", "red")), "nodes.weakness.colour", "red", "not permitted"),
+    ("unknown_kind", _edit(_set(f"{W}.kind", "magic")), f"{W}", "magic", "noisy_or"),
+    (
+        "unknown_state_in_sign",
+        _edit(_set("nodes.weakness.sign_state", "maybe")),
+        "nodes.weakness.sign_state",
+        "maybe",
+        "yes",
+    ),
+    (
+        "rate_above_one",
+        _edit(_set("nodes.als.distribution.terms.incidence", _param(2.0, 1.5, 1e9))),
+        "nodes.als.distribution.terms",
+        "upper bound",
+        "<= 1",
+    ),
+]
+
+
+def _assert_one_line(err: PriorsError, field: str, value: str, allowed: str, source: str) -> None:
+    text = str(err)
+    assert "\n" not in text
+    assert "Traceback" not in text
+    assert source in text.split(": ")[0]
+    if field == "line":  # YAML-level problems are located by line, or the whole document
+        assert err.field.startswith("line ") or err.field == "document", text
+    else:
+        assert field in err.field, (err.field, text)
+    assert value.lower() in text.lower(), text
+    assert allowed.lower() in text.lower(), text
+
+
+@pytest.mark.parametrize(("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES])
+def test_bad_priors_text_gets_one_line_priors_error(
+    case: str, text: str, field: str, value: str, allowed: str
+) -> None:
+    with pytest.raises(PriorsError) as info:
+        load_spec_text(text, "bad.yaml")
+    _assert_one_line(info.value, field, value, allowed, "bad.yaml")
+
+
+@pytest.mark.parametrize(("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES])
+def test_bad_priors_file_gets_one_line_priors_error_and_is_left_unchanged(
+    tmp_path: Path, case: str, text: str, field: str, value: str, allowed: str
+) -> None:
+    path = tmp_path / f"{case}.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(PriorsError) as info:
+        load_spec(path)
+    _assert_one_line(info.value, field, value, allowed, path.name)
+    assert path.read_bytes() == before
+
+
+def test_unsafe_yaml_tag_is_never_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = BASE.replace(
+        "schema_version: 1",
+        f'schema_version: !!python/object/apply:os.system ["touch {marker}"]',
+    )
+    with pytest.raises(PriorsError):
+        load_spec_text(text)
+    assert not marker.exists()
+
+
+def test_file_over_one_megabyte_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    padding = "# padding\n" * (MAX_FILE_BYTES // 10 + 10)
+    path.write_text(BASE + padding, encoding="utf-8")
+    assert path.stat().st_size > 1_000_000
+    with pytest.raises(PriorsError) as info:
+        load_spec(path)
+    _assert_one_line(info.value, "", "bytes", "at most 1 MB", "huge.yaml")
+
+
+def test_text_over_one_megabyte_is_refused() -> None:
+    with pytest.raises(PriorsError) as info:
+        load_spec_text(BASE + "#" * 1_000_001, "big.yaml")
+    _assert_one_line(info.value, "", "characters", "at most 1 MB", "big.yaml")
+
+
+def test_a_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "edge.yaml"
+    body = BASE.encode("utf-8")
+    path.write_bytes(body + b"#" * (MAX_FILE_BYTES - len(body) - 1) + b"\n")
+    assert path.stat().st_size == MAX_FILE_BYTES
+    assert load_spec(path).query.node == "als"
+
+
+def test_missing_file_and_non_utf8_file_get_priors_error(tmp_path: Path) -> None:
+    with pytest.raises(PriorsError) as info:
+        load_spec(tmp_path / "nope.yaml")
+    assert "\n" not in str(info.value)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("title: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(PriorsError) as info:
+        load_spec(latin)
+    assert "UTF-8" in str(info.value)
+
+
+def test_bundled_priors_load_cleanly_after_a_yaml_round_trip() -> None:
+    # the edits above start from this round trip, so it must not itself be the error
+    spec = load_spec_text(_dump(bundled_data()))
+    assert spec.query.node == "als"
+    assert math.isclose(spec.soft_evidence.not_sure_ratio.value, 1.5)
+
+
+def test_deep_copies_do_not_leak_between_cases() -> None:
+    a = bundled_data()
+    b = copy.deepcopy(a)
+    _broken_sign(a)
+    assert b == bundled_data()
+
+
+# --------------------------------------------------------------------------- evidence
+EVIDENCE_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
+    ("unknown_node", {"gremlin": "yes"}, ["gremlin", "weakness", "age_band", "emg"]),
+    ("latent_node", {"benign": "present"}, ["benign", "weakness"]),
+    ("query_node", {"als": "present"}, ["als", "weakness"]),
+    ("unknown_state", {"weakness": "maybe"}, ["maybe", "no", "yes", "not_sure"]),
+    ("unknown_age", {"age_band": "40"}, ["40", "under_30", "75_plus"]),
+    ("not_sure_on_weights_node", {"age_band": "not_sure"}, ["age_band", "under_30", "75_plus"]),
+    ("soft_unknown_state", {"weakness": {"maybe": 1.0}}, ["weakness", "no", "yes"]),
+    ("soft_negative", {"weakness": {"no": -1.0, "yes": 1.0}}, ["weakness", ">= 0"]),
+    ("soft_nan", {"weakness": {"no": float("nan"), "yes": 1.0}}, ["weakness", "finite"]),
+    ("soft_inf", {"weakness": {"no": float("inf"), "yes": 1.0}}, ["weakness", "finite"]),
+    ("soft_all_zero", {"weakness": {"no": 0.0, "yes": 0.0}}, ["weakness", "not all zero"]),
+    ("soft_not_numbers", {"weakness": {"no": "a", "yes": 1.0}}, ["weakness", "numbers"]),
+    ("soft_wrong_type", {"weakness": 3}, ["weakness", "no", "yes"]),
+]
+
+
+@pytest.mark.parametrize(("case", "answers", "mentions"), EVIDENCE_CASES, ids=[c[0] for c in EVIDENCE_CASES])
+def test_bad_answer_gets_evidence_error_with_the_valid_choices(
+    model: Model, case: str, answers: dict[str, Any], mentions: list[str]
+) -> None:
+    for call in (lambda: parse_answers(model.spec, answers), lambda: query(model, answers)):
+        with pytest.raises(EvidenceError) as info:
+            call()
+        text = str(info.value)
+        assert "\n" not in text
+        for word in mentions:
+            assert word in text, (word, text)

@@ -1,0 +1,162 @@
+"""Findings declared ``depends`` really go both ways on the bundled priors.
+
+A search over every context of up to six hard answers on the other findings (evaluated in
+one batched engine call per context size) looks for a context where the finding's own
+state raises P(ALS) and one where it lowers it. The contexts it found are pinned below
+and re-checked through the public ``query`` API and brute-force enumeration.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pytest
+
+from model import engine
+from model.inference import Model, parse_answers, query
+from model.spec import BernoulliDist, NoisyOrDist
+from tests.oracles import evidence_vectors, joint_by_core_enumeration, posterior_from_joint
+
+MAX_CONTEXT = 6
+MARGIN = 1e-9  # a raise/lower must exceed this relative change to count
+
+
+def _depends_findings(model: Model) -> list[str]:
+    return [n for n in model.spec.findings if model.spec.nodes[n].sign == "depends"]
+
+
+def _positive_state(model: Model, node: str) -> str:
+    d = model.spec.nodes[node].distribution
+    assert isinstance(d, NoisyOrDist | BernoulliDist)
+    return d.state
+
+
+def search_both_directions(
+    model: Model, node: str, state: str, max_context: int = MAX_CONTEXT
+) -> dict[str, tuple[dict[str, str], float]]:
+    """Smallest contexts (hard answers on other findings) where ``node = state`` raises and
+    lowers P(query); the largest effect among contexts of that size is kept."""
+    s = model.structure
+    others = [n for n in model.spec.findings if n != node]
+    x_row = np.eye(s.card(node))[model.spec.nodes[node].states.index(state)]
+    found: dict[str, tuple[dict[str, str], float]] = {}
+    for size in range(max_context + 1):
+        combos = list(itertools.combinations(others, size))
+        per = [int(np.prod([s.card(n) for n in c])) for c in combos]
+        total = sum(per)
+        ev = {n: np.ones((total, s.card(n))) for n in others}
+        labels: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+        row = 0
+        for combo, count in zip(combos, per, strict=True):
+            idx = np.indices([s.card(n) for n in combo]).reshape(len(combo), count)
+            for i, n in enumerate(combo):
+                ev[n][row : row + count] = np.eye(s.card(n))[idx[i]]
+            labels += [(combo, tuple(int(v) for v in idx[:, c])) for c in range(count)]
+            row += count
+        without = engine.joint(s, model.tables, model.query_node, ev)[0]
+        ev[node] = np.broadcast_to(x_row, (total, s.card(node)))
+        with_x = engine.joint(s, model.tables, model.query_node, ev)[0]
+        k = model.query_index
+        change = (with_x[:, k] / with_x.sum(1)) / (without[:, k] / without.sum(1)) - 1.0
+        for name, mask in (("raises", change > MARGIN), ("lowers", change < -MARGIN)):
+            if name in found or not mask.any():
+                continue
+            best = np.flatnonzero(mask)[np.argmax(np.abs(change[mask]))]
+            combo, states = labels[best]
+            ctx = {n: model.spec.nodes[n].states[v] for n, v in zip(combo, states, strict=True)}
+            found[name] = (ctx, float(change[best]))
+        if len(found) == 2:
+            break
+    return found
+
+
+def test_depends_findings_go_both_ways_in_a_search(model: Model) -> None:
+    nodes = _depends_findings(model)
+    assert nodes, "the bundled priors declare some findings 'depends'"
+    missing = []
+    for node in nodes:
+        state = _positive_state(model, node)
+        found = search_both_directions(model, node, state)
+        for direction, (ctx, change) in found.items():
+            print(f"{node}={state} {direction} P(ALS) by {change:+.3%} given {ctx}")
+        if set(found) != {"raises", "lowers"}:
+            missing.append((node, sorted(found)))
+    assert not missing, f"no context found for one direction (up to {MAX_CONTEXT} answers): {missing}"
+
+
+# Found by the search above on the bundled priors (smallest context, largest effect).
+PINNED: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+    ("fasciculations", "yes"): {
+        "raises": {},
+        "lowers": {"twitch_spread": "several_areas"},
+    },
+    ("sensory_changes", "yes"): {
+        "raises": {},
+        "lowers": {"fasciculations": "yes"},
+    },
+    ("cramps", "yes"): {
+        "raises": {},
+        "lowers": {
+            "twitch_spread": "several_areas",
+            "weakness": "yes",
+            "atrophy": "yes",
+            "progression": "yes",
+            "trigger_response": "not_improved",
+            "stable_12_months": "no",
+        },
+    },
+    **{
+        (trigger, "yes"): {
+            "raises": {"weakness": "yes", "atrophy": "yes", "sensory_changes": "yes"},
+            "lowers": {"fasciculations": "yes"},
+        }
+        for trigger in ("caffeine", "poor_sleep", "stress", "strenuous_exercise")
+    },
+    # background nodes declared 'depends' (ordinal / not a yes-no finding): different
+    # states go different ways even with nothing else answered
+    ("age_band", "65_74"): {"raises": {}},
+    ("age_band", "under_30"): {"lowers": {}},
+    ("sex", "male"): {"raises": {}},
+    ("sex", "female"): {"lowers": {}},
+}
+
+CASES = [
+    (node, state, direction, ctx)
+    for (node, state), found in PINNED.items()
+    for direction, ctx in found.items()
+]
+
+
+def test_every_depends_node_has_pinned_contexts_both_ways(model: Model) -> None:
+    for node in model.spec.answerable:
+        if model.spec.nodes[node].sign != "depends":
+            continue
+        directions = {d for (n, _), found in PINNED.items() if n == node for d in found}
+        assert directions == {"raises", "lowers"}, node
+
+
+@pytest.mark.parametrize(
+    ("node", "state", "direction", "context"),
+    CASES,
+    ids=[f"{n}={s}-{d}" for n, s, d, _ in CASES],
+)
+def test_pinned_depends_context_moves_the_odds_as_found(
+    model: Model, node: str, state: str, direction: str, context: dict[str, Any]
+) -> None:
+    before = query(model, context).posterior
+    after = query(model, {**context, node: state}).posterior
+
+    def brute(answers: dict[str, Any]) -> float:
+        parsed = parse_answers(model.spec, answers)
+        vectors = evidence_vectors(model, parsed, model.point[0])
+        j = joint_by_core_enumeration(model.structure, model.tables, model.query_node, vectors)
+        return float(posterior_from_joint(j, model.query_index)[0])
+
+    assert before == pytest.approx(brute(context), rel=1e-12)
+    assert after == pytest.approx(brute({**context, node: state}), rel=1e-12)
+    if direction == "raises":
+        assert after > before * (1 + MARGIN)
+    else:
+        assert after < before * (1 - MARGIN)
