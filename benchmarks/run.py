@@ -166,7 +166,7 @@ def peak_rss_10m() -> float:
     """Peak resident memory (MB) of a separate process running PSA on 10,000,000 draws."""
     code = (
         "from model import load_model, psa; import json, sys; "
-        f"a = json.loads(sys.argv[1]); r = psa(load_model(), a, n_draws=10_000_000); "
+        "a = json.loads(sys.argv[1]); r = psa(load_model(), a, n_draws=10_000_000); "
         "print(r.median)"
     )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -24,16 +24,32 @@ def main() -> None:
         page_title="alsodds - twitching and ALS, explained",
         page_icon=":material/neurology:",
         layout="wide",
-        menu_items={"Get help": None, "Report a bug": None, "About": "alsodds: an educational "
-                    "Bayesian network. Educational only, not a diagnosis."},
+        menu_items={
+            "Get help": None,
+            "Report a bug": None,
+            "About": "alsodds: an educational Bayesian network. Educational only, not a diagnosis.",
+        },
     )
     pages = [
-        st.Page(str(_VIEWS / "situation.py"), title="Your situation", icon=":material/person:",
-                url_path="situation", default=True),
-        st.Page(str(_VIEWS / "base_rates.py"), title="Base rates", icon=":material/school:",
-                url_path="base-rates"),
-        st.Page(str(_VIEWS / "research.py"), title="Priors and sensitivity",
-                icon=":material/science:", url_path="research"),
+        st.Page(
+            str(_VIEWS / "situation.py"),
+            title="Your situation",
+            icon=":material/person:",
+            url_path="situation",
+            default=True,
+        ),
+        st.Page(
+            str(_VIEWS / "base_rates.py"),
+            title="Base rates",
+            icon=":material/school:",
+            url_path="base-rates",
+        ),
+        st.Page(
+            str(_VIEWS / "research.py"),
+            title="Priors and sensitivity",
+            icon=":material/science:",
+            url_path="research",
+        ),
     ]
     st.navigation(pages).run()
 

@@ -94,7 +94,10 @@ def icon_array(expected_cases: float, who: str) -> dict[str, Any]:
             }
         )
     overview = (
-        alt.Chart(pd.DataFrame(rows), title=alt.Title(f"100,000 {who}", subtitle="each mark is a block of 100 people"))
+        alt.Chart(
+            pd.DataFrame(rows),
+            title=alt.Title(f"100,000 {who}", subtitle="each mark is a block of 100 people"),
+        )
         .mark_point(filled=True, opacity=1)
         .encode(
             x=alt.X("col:O", axis=None),
@@ -222,9 +225,7 @@ def contributions(bars: Sequence[Bar], title: str, width: int = 300) -> dict[str
         .mark_rule(color=DARK, strokeWidth=2)
         .encode(x=alt.X("one:Q", scale=xscale))
     )
-    chart = alt.layer(bar, up, down, rule).properties(
-        width=width, height=max(80, 40 * len(bars))
-    )
+    chart = alt.layer(bar, up, down, rule).properties(width=width, height=max(80, 40 * len(bars)))
     return _finish(chart)
 
 
@@ -242,16 +243,21 @@ class TreeNode:
 
 
 def frequency_tree(nodes: Sequence[TreeNode], title: str) -> dict[str, Any]:
-    """A left-to-right tree of counts; highlighted boxes are bold and outlined, not only coloured."""
+    """A left-to-right tree of counts; highlighted boxes have a thick outline and a tint."""
     by_key = {n.key: n for n in nodes}
-    x_step, y_step = 340, 120
+    x_step, y_step, half_w, half_h = 380, 115, 150, 44
+    focus, other = "the groups the lesson compares", "other groups"
     boxes = pd.DataFrame(
         [
             {
-                "x": n.level * x_step,
-                "y": n.slot * y_step,
+                "x": n.level * x_step - half_w,
+                "x2": n.level * x_step + half_w,
+                "y": n.slot * y_step - half_h,
+                "y2": n.slot * y_step + half_h,
+                "cx": n.level * x_step,
+                "cy": n.slot * y_step,
                 "text": list(n.lines),
-                "kind": "the group the lesson is about" if n.highlight else "other groups",
+                "kind": focus if n.highlight else other,
             }
             for n in nodes
         ]
@@ -259,47 +265,58 @@ def frequency_tree(nodes: Sequence[TreeNode], title: str) -> dict[str, Any]:
     edges = pd.DataFrame(
         [
             {
-                "x": by_key[n.parent].level * x_step + 130,
+                "x": by_key[n.parent].level * x_step + half_w,
                 "y": by_key[n.parent].slot * y_step,
-                "x2": n.level * x_step - 130,
+                "x2": n.level * x_step - half_w,
                 "y2": n.slot * y_step,
             }
             for n in nodes
             if n.parent is not None
         ]
     )
-    width = (max(n.level for n in nodes) + 1) * x_step
-    height = (max(n.slot for n in nodes) + 1) * y_step
-    xs = alt.Scale(domain=[-170, width - 170])
-    ys = alt.Scale(domain=[-60, height - 60], reverse=True)
+    levels = max(n.level for n in nodes) + 1
+    slots = max(n.slot for n in nodes) + 1
+    xs = alt.Scale(domain=[-half_w - 10, (levels - 1) * x_step + half_w + 10])
+    ys = alt.Scale(domain=[-half_h - 10, (slots - 1) * y_step + half_h + 10], reverse=True)
+    x_enc = alt.X("x:Q", scale=xs, axis=None)
+    y_enc = alt.Y("y:Q", scale=ys, axis=None)
     lines = (
         alt.Chart(edges)
         .mark_rule(color=DARK, strokeWidth=2)
-        .encode(x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), x2="x2:Q", y2="y2:Q")
+        .encode(x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q")
     )
     box = (
         alt.Chart(boxes)
-        .mark_point(shape="square", size=26000, filled=True, opacity=1, strokeWidth=4)
+        .mark_rect(cornerRadius=6)
         .encode(
-            x=alt.X("x:Q", scale=xs, axis=None),
-            y=alt.Y("y:Q", scale=ys, axis=None),
+            x=x_enc,
+            x2="x2:Q",
+            y=y_enc,
+            y2="y2:Q",
             fill=alt.Fill(
                 "kind:N",
-                scale=alt.Scale(domain=["other groups", "the group the lesson is about"], range=["#F2F2F2", "#FBE3D6"]),
+                scale=alt.Scale(domain=[other, focus], range=["#F2F2F2", "#FBE3D6"]),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
             stroke=alt.Stroke(
                 "kind:N",
-                scale=alt.Scale(domain=["other groups", "the group the lesson is about"], range=[GREY, VERMILLION]),
+                scale=alt.Scale(domain=[other, focus], range=[GREY, VERMILLION]),
                 legend=None,
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "kind:N", scale=alt.Scale(domain=[other, focus], range=[1.5, 4]), legend=None
             ),
         )
     )
     text = (
         alt.Chart(boxes)
-        .mark_text(fontSize=17, lineHeight=22, color=DARK)
-        .encode(x=alt.X("x:Q", scale=xs, axis=None), y=alt.Y("y:Q", scale=ys, axis=None), text="text")
+        .mark_text(fontSize=18, lineHeight=24, color=DARK)
+        .encode(
+            x=alt.X("cx:Q", scale=xs, axis=None), y=alt.Y("cy:Q", scale=ys, axis=None), text="text"
+        )
     )
+    width = int((levels - 1) * x_step + 2 * half_w + 20)
+    height = int((slots - 1) * y_step + 2 * half_h + 20)
     chart = alt.layer(lines, box, text, title=title).properties(width=width, height=height)
     return _finish(chart)
 
@@ -330,8 +347,14 @@ def base_rate_curve(
     line = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=110, filled=True)).encode(
         x=alt.X("x:Q", title=x_title),
         y=alt.Y("y:Q", title=y_title),
-        color=alt.Color("scenario:N", scale=alt.Scale(domain=names, range=palette), legend=alt.Legend(title=None, orient="bottom", direction="vertical")),
-        strokeDash=alt.StrokeDash("scenario:N", scale=alt.Scale(domain=names, range=dashes), legend=None),
+        color=alt.Color(
+            "scenario:N",
+            scale=alt.Scale(domain=names, range=palette),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+        ),
+        strokeDash=alt.StrokeDash(
+            "scenario:N", scale=alt.Scale(domain=names, range=dashes), legend=None
+        ),
         shape=alt.Shape("scenario:N", scale=alt.Scale(domain=names, range=shapes), legend=None),
         tooltip=["scenario:N", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".3g")],
     )
@@ -350,7 +373,9 @@ def base_rate_curve(
 
 
 # --------------------------------------------------------------------------- framings
-def framing_bars(labels: Sequence[str], counts: Sequence[float], texts: Sequence[str], title: str) -> dict[str, Any]:
+def framing_bars(
+    labels: Sequence[str], counts: Sequence[float], texts: Sequence[str], title: str
+) -> dict[str, Any]:
     """Counts per 100,000 as bars with their words written beside them."""
     df = pd.DataFrame({"label": list(labels), "count": list(counts), "text": list(texts)})
     base = alt.Chart(df, title=title)
@@ -383,19 +408,29 @@ def tornado_chart(
         rows.append({"parameter": lab, "end": hi, "start": current, "stop": b, "tag": "high"})
     df = pd.DataFrame(rows)
     order = list(labels)
-    base = alt.Chart(df, title=alt.Title(title, subtitle="people in 100,000; the dark line is the current value"))
+    base = alt.Chart(
+        df, title=alt.Title(title, subtitle="people in 100,000; the dark line is the current value")
+    )
     bars = base.mark_bar(height=16, opacity=0.9).encode(
         y=alt.Y("parameter:N", sort=order, title=None),
         yOffset=alt.YOffset("end:N"),
         x=alt.X("start:Q", title="people in 100,000"),
         x2="stop:Q",
-        color=alt.Color("end:N", scale=alt.Scale(domain=[lo, hi], range=[BLUE, VERMILLION]), legend=alt.Legend(title=None, orient="bottom", direction="vertical")),
+        color=alt.Color(
+            "end:N",
+            scale=alt.Scale(domain=[lo, hi], range=[BLUE, VERMILLION]),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+        ),
         tooltip=["parameter:N", "end:N", alt.Tooltip("stop:Q", format=".3g")],
     )
     tags = base.mark_text(fontSize=13, dx=4, align="left", color=DARK).encode(
         y=alt.Y("parameter:N", sort=order), yOffset="end:N", x="stop:Q", text="tag:N"
     )
-    rule = alt.Chart(pd.DataFrame({"x": [current]})).mark_rule(color=DARK, strokeWidth=2).encode(x="x:Q")
+    rule = (
+        alt.Chart(pd.DataFrame({"x": [current]}))
+        .mark_rule(color=DARK, strokeWidth=2)
+        .encode(x="x:Q")
+    )
     return _finish((bars + tags + rule).properties(width=620, height=max(120, 42 * len(order))))
 
 
@@ -414,6 +449,7 @@ def psa_histogram(
             x=alt.X("start:Q", title="people in 100,000 with answers like these"),
             x2="stop:Q",
             y=alt.Y("draws:Q", title="draws"),
+            y2=alt.datum(0),
         )
     )
     marks = pd.DataFrame(
@@ -426,11 +462,18 @@ def psa_histogram(
     rule = (
         alt.Chart(marks)
         .mark_rule(strokeWidth=3, color=DARK)
-        .encode(x="x:Q", strokeDash=alt.StrokeDash("dash:N", scale=alt.Scale(domain=["median", "interval"], range=[[1, 0], [6, 4]]), legend=None))
+        .encode(
+            x="x:Q",
+            strokeDash=alt.StrokeDash(
+                "dash:N",
+                scale=alt.Scale(domain=["median", "interval"], range=[[1, 0], [6, 4]]),
+                legend=None,
+            ),
+        )
     )
     text = (
         alt.Chart(marks)
-        .mark_text(angle=270, align="left", dx=-6, dy=-8, fontSize=14, color=DARK, baseline="bottom")
+        .mark_text(angle=270, align="right", dy=-6, fontSize=14, color=DARK, baseline="bottom")
         .encode(x="x:Q", y=alt.value(4), text="label:N")
     )
     return _finish((hist + rule + text).properties(width=680, height=360))
@@ -452,23 +495,35 @@ def sobol_chart(
         rows.append({"parameter": lab, "index": total, "value": b, "lo": b - bc, "hi": b + bc})
     df = pd.DataFrame(rows)
     order = list(labels)
-    base = alt.Chart(df, title=alt.Title(title, subtitle="share of the variance of the posterior log-odds"))
+    base = alt.Chart(
+        df, title=alt.Title(title, subtitle="share of the variance of the posterior log-odds")
+    )
     enc = {
         "y": alt.Y("parameter:N", sort=order, title=None),
         "yOffset": alt.YOffset("index:N", scale=alt.Scale(domain=[first, total])),
     }
     bars = base.mark_bar(height=14).encode(
         x=alt.X("value:Q", title="Sobol index"),
-        color=alt.Color("index:N", scale=alt.Scale(domain=[first, total], range=[SKY, BLUE]), legend=alt.Legend(title=None, orient="bottom", direction="vertical")),
-        opacity=alt.Opacity("index:N", scale=alt.Scale(domain=[first, total], range=[0.85, 1.0]), legend=None),
+        color=alt.Color(
+            "index:N",
+            scale=alt.Scale(domain=[first, total], range=[SKY, BLUE]),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+        ),
+        opacity=alt.Opacity(
+            "index:N", scale=alt.Scale(domain=[first, total], range=[0.85, 1.0]), legend=None
+        ),
         **enc,
     )
     err = base.mark_rule(color=DARK, strokeWidth=1.5).encode(x="lo:Q", x2="hi:Q", **enc)
-    tag = base.mark_text(align="left", dx=4, fontSize=12, color=DARK).encode(
-        x="hi:Q",
-        text=alt.Text("short:N"),
-        **enc,
-    ).transform_calculate(short="indexof(datum.index, 'first') == 0 ? 'S1' : 'ST'")
+    tag = (
+        base.mark_text(align="left", dx=4, fontSize=12, color=DARK)
+        .encode(
+            x="hi:Q",
+            text=alt.Text("short:N"),
+            **enc,
+        )
+        .transform_calculate(short="indexof(datum.index, 'first') == 0 ? 'S1' : 'ST'")
+    )
     return _finish((bars + err + tag).properties(width=600, height=max(120, 44 * len(order))))
 
 
@@ -483,23 +538,27 @@ def two_way_heatmap(
 ) -> dict[str, Any]:
     """Posterior (people per 100,000) over a grid of two parameters, each cell labelled."""
     rows = [
-        {"y": f"{yv:.4g}", "x": f"{xv:.4g}", "count": counts[i][j], "text": texts[i][j]}
+        {"y": f"{yv:.4g}", "x": f"{xv:.4g}", "n": counts[i][j], "text": texts[i][j]}
         for i, yv in enumerate(y_values)
         for j, xv in enumerate(x_values)
     ]
     xs = [f"{v:.4g}" for v in x_values]
     ys = [f"{v:.4g}" for v in y_values]
-    base = alt.Chart(pd.DataFrame(rows), title=alt.Title(title, subtitle="people in 100,000 in each cell"))
+    base = alt.Chart(
+        pd.DataFrame(rows), title=alt.Title(title, subtitle="people in 100,000 in each cell")
+    )
     rect = base.mark_rect().encode(
         x=alt.X("x:O", sort=xs, title=x_title),
         y=alt.Y("y:O", sort=ys, title=y_title),
-        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title="per 100,000")),
+        color=alt.Color(
+            "n:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title="per 100,000")
+        ),
     )
-    middle = max(max(row) for row in counts) / 2
+    middle = float(max(max(row) for row in counts)) / 2
     text = base.mark_text(fontSize=11).encode(
         x=alt.X("x:O", sort=xs),
         y=alt.Y("y:O", sort=ys),
         text="text:N",
-        color=alt.condition(f"datum.count > {middle!r}", alt.value("white"), alt.value(DARK)),
+        color=alt.condition(f"datum.n > {middle!r}", alt.value("white"), alt.value(DARK)),
     )
     return _finish((rect + text).properties(width=640, height=480))

@@ -213,9 +213,7 @@ def cached_shapley(model_key: str, answers: AnswerKey, _model: Model) -> Shapley
 
 
 @st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
-def cached_next_questions(
-    model_key: str, answers: AnswerKey, _model: Model
-) -> list[QuestionValue]:
+def cached_next_questions(model_key: str, answers: AnswerKey, _model: Model) -> list[QuestionValue]:
     return next_questions(_model, dict(answers))
 
 
@@ -359,6 +357,14 @@ def answer_words(act: Active, node: str, state: str) -> str:
     return f"{act.model.spec.nodes[node].label}: {state_words(state).lower()}"
 
 
+_PAREN = re.compile(r"\s*\([^)]*\)")
+
+
+def short_label(label: str) -> str:
+    """A parameter label without parenthetical asides, for chart axes."""
+    return _PAREN.sub("", label)
+
+
 def finding_phrase(act: Active, node: str, state: str) -> str:
     """'muscle twitching' for a yes, 'no muscle twitching' for a no, else 'label (state)'."""
     spec_node = act.model.spec.nodes[node]
@@ -445,7 +451,9 @@ def show_chart(
 
     The images are made only when a button is pressed (the data is a callable).
     """
-    st.vega_lite_chart(spec, width=width if width == "stretch" else "content", theme=None, alt=alt_text)  # type: ignore[arg-type]
+    st.vega_lite_chart(
+        spec, width=width if width == "stretch" else "content", theme=None, alt=alt_text
+    )  # type: ignore[arg-type]
     if not downloads:
         return
     left, right, _ = st.columns([1, 1, 3])

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from model.engine import DEFAULT_CHUNK, chunks
 from model.errors import RequestError
@@ -31,7 +32,7 @@ from model.inference import (
     parse_answers,
 )
 from model.spec import RateDist, param_label
-from model.tables import FloatArray
+from model.tables import FloatArray, build_tables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -348,6 +349,17 @@ def sobol(
 
 
 # --------------------------------------------------------------------------- flip
+def _valid(model: Model, i: int, values: FloatArray) -> NDArray[np.bool_]:
+    """Which values of parameter ``i`` (others at their values) give valid tables."""
+    theta = np.repeat(model.params.point(), len(values), axis=0)
+    theta[:, i] = values
+    ok = np.ones(len(values), dtype=bool)
+    for table in build_tables(model.spec, theta, model.params).values():
+        flat = table.reshape(len(values), -1)
+        ok &= np.all((flat >= 0.0) & (flat <= 1.0), axis=1)
+    return ok
+
+
 @dataclass(frozen=True)
 class FlipResult:
     """Where one parameter would have to be for the posterior to cross a threshold."""
@@ -409,6 +421,8 @@ def flip(
     else:
         floor = 1.0 if kind == "ratio" else ps.lows[i] / 1000
         domain = np.geomspace(floor, ps.highs[i] * 1000, grid)
+        # A large rate term or factor can push a probability past 1: stop the scan there.
+        domain = domain[_valid(model, i, domain)]
     current = float(post_at(ps.values[i : i + 1])[0])
     gap = post_at(domain) - threshold
     changes = np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) <= 0)[0]

@@ -119,9 +119,15 @@ def two_directions(
     )
 
 
-def tree_section(act: common.Active, who: str, finding_words: str, tree: common.TreeCounts | None,
-                 base: common.QueryResult, with_finding: common.QueryResult,
-                 p_finding: float | None) -> None:
+def tree_section(
+    act: common.Active,
+    who: str,
+    finding_words: str,
+    tree: common.TreeCounts | None,
+    base: common.QueryResult,
+    with_finding: common.QueryResult,
+    p_finding: float | None,
+) -> None:
     st.header("A frequency tree for 100,000 people")
     if tree is not None:
         c = common.count_text
@@ -129,10 +135,36 @@ def tree_section(act: common.Active, who: str, finding_words: str, tree: common.
             charts.TreeNode("all", 0, 1.5, (f"{tree.population:,}", who), None),
             charts.TreeNode("q", 1, 0.5, (f"{c(tree.with_query)}", "early ALS"), "all"),
             charts.TreeNode("nq", 1, 2.5, (f"{c(tree.without_query)}", "no ALS"), "all"),
-            charts.TreeNode("qf", 2, 0, (f"{c(tree.with_query_with_finding)}", f"ALS, {finding_words}"), "q", True),
-            charts.TreeNode("qn", 2, 1, (f"{c(tree.with_query_without_finding)}", f"ALS, without {finding_words}"), "q"),
-            charts.TreeNode("nf", 2, 2, (f"{c(tree.without_query_with_finding)}", f"no ALS, {finding_words}"), "nq", True),
-            charts.TreeNode("nn", 2, 3, (f"{c(tree.without_query_without_finding)}", f"no ALS, without {finding_words}"), "nq"),
+            charts.TreeNode(
+                "qf",
+                2,
+                0,
+                (f"{c(tree.with_query_with_finding)}", f"ALS, {finding_words}"),
+                "q",
+                True,
+            ),
+            charts.TreeNode(
+                "qn",
+                2,
+                1,
+                (f"{c(tree.with_query_without_finding)}", f"ALS, without {finding_words}"),
+                "q",
+            ),
+            charts.TreeNode(
+                "nf",
+                2,
+                2,
+                (f"{c(tree.without_query_with_finding)}", f"no ALS, {finding_words}"),
+                "nq",
+                True,
+            ),
+            charts.TreeNode(
+                "nn",
+                2,
+                3,
+                (f"{c(tree.without_query_without_finding)}", f"no ALS, without {finding_words}"),
+                "nq",
+            ),
         ]
         spec = charts.frequency_tree(nodes, f"100,000 {who}")
         words = (
@@ -152,7 +184,10 @@ def tree_section(act: common.Active, who: str, finding_words: str, tree: common.
     if p_finding is not None:
         rows.append((f"{who}", f"{natural_frequency(p_finding)} have {finding_words}"))
     rows.append(
-        (f"{who} with {finding_words}", f"{natural_frequency(with_finding.posterior)} have early ALS")
+        (
+            f"{who} with {finding_words}",
+            f"{natural_frequency(with_finding.posterior)} have early ALS",
+        )
     )
     st.table(pd.DataFrame(rows, columns=["Out of 100,000", "how many"]))
     st.caption("Each line counts out of its own 100,000 people.")
@@ -188,7 +223,10 @@ def derivation_section(act: common.Active, background: dict[str, str]) -> None:
 
 
 def slider_section(
-    act: common.Active, background: dict[str, str], lesson: dict[str, str], finding_words: str,
+    act: common.Active,
+    background: dict[str, str],
+    lesson: dict[str, str],
+    finding_words: str,
     answers: dict[str, str],
 ) -> None:
     st.header("Move the base rate")
@@ -238,13 +276,20 @@ def slider_section(
     )
 
 
-def framing_section(act: common.Active, background: dict[str, str], lesson: dict[str, str],
-                    finding_words: str) -> None:
+def framing_section(
+    act: common.Active, background: dict[str, str], lesson: dict[str, str], finding_words: str
+) -> None:
     st.header("Percent or natural frequency?")
     who = group_words(act, background)
     rows = [
-        (f"{who}, no symptoms", common.cached_query(act.key, common.answer_key(background), act.model).posterior),
-        (f"{who} with {finding_words}", common.cached_query(act.key, common.answer_key(lesson), act.model).posterior),
+        (
+            f"{who}, no symptoms",
+            common.cached_query(act.key, common.answer_key(background), act.model).posterior,
+        ),
+        (
+            f"{who} with {finding_words}",
+            common.cached_query(act.key, common.answer_key(lesson), act.model).posterior,
+        ),
     ]
     left, right = st.columns(2)
     left.metric(f"As a percentage ({rows[1][0]})", common.percent(rows[1][1]))
@@ -265,7 +310,9 @@ def framing_section(act: common.Active, background: dict[str, str], lesson: dict
         [f"{natural_frequency(p)} ({common.percent(p)})" for _, p in rows],
         "The same numbers, counted out of 100,000",
     )
-    common.show_chart(spec, name="framings", alt_text="; ".join(f"{g}: {natural_frequency(p)}" for g, p in rows))
+    common.show_chart(
+        spec, name="framings", alt_text="; ".join(f"{g}: {natural_frequency(p)}" for g, p in rows)
+    )
     icon_rows = rows[1]
     icon = icon_array_spec(round(icon_rows[1] * common.DENOMINATOR), f"{who} with {finding_words}")
     common.show_chart(

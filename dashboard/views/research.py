@@ -163,19 +163,24 @@ def psa_tab(act: common.Active, key: common.AnswerKey) -> None:
     left, right = st.columns(2)
     draws = int(
         left.number_input(
-            "Parameter draws", min_value=1_000, max_value=200_000, value=10_000, step=1_000,
+            "Parameter draws",
+            min_value=1_000,
+            max_value=200_000,
+            value=10_000,
+            step=1_000,
             key="psa_draws",
         )
     )
     threshold_count = float(
         right.number_input(
-            "Threshold (people in 100,000)", min_value=0.001, max_value=99_999.0, value=10.0,
+            "Threshold (people in 100,000)",
+            min_value=0.001,
+            max_value=99_999.0,
+            value=10.0,
             key="psa_threshold",
         )
     )
-    res = common.cached_psa(
-        act.key, key, draws, threshold_count / common.DENOMINATOR, act.model
-    )
+    res = common.cached_psa(act.key, key, draws, threshold_count / common.DENOMINATOR, act.model)
     share = res.share_above if res.share_above is not None else 0.0
     text = (
         f"Sampling every parameter across its range ({res.n_draws:,} draws, triangular "
@@ -200,7 +205,7 @@ def tornado_tab(act: common.Active, key: common.AnswerKey) -> None:
     current = common.cached_query(act.key, key, act.model).posterior
     top = bars[:15]
     spec = charts.tornado_chart(
-        [b.label for b in top],
+        [common.short_label(b.label) for b in top],
         [b.posterior_low * common.DENOMINATOR for b in top],
         [b.posterior_high * common.DENOMINATOR for b in top],
         current * common.DENOMINATOR,
@@ -243,12 +248,18 @@ def two_way_tab(act: common.Active, key: common.AnswerKey) -> None:
     second = next((n for n in ranked if n != first), names[-1])
     left, right = st.columns(2)
     n1: str = left.selectbox(
-        "First parameter (rows)", names, index=names.index(first),
-        format_func=labels.__getitem__, key="tw_1",
+        "First parameter (rows)",
+        names,
+        index=names.index(first),
+        format_func=labels.__getitem__,
+        key="tw_1",
     )
     n2: str = right.selectbox(
-        "Second parameter (columns)", names, index=names.index(second),
-        format_func=labels.__getitem__, key="tw_2",
+        "Second parameter (columns)",
+        names,
+        index=names.index(second),
+        format_func=labels.__getitem__,
+        key="tw_2",
     )
     if n1 == n2:
         st.warning("Choose two different parameters.")
@@ -257,7 +268,12 @@ def two_way_tab(act: common.Active, key: common.AnswerKey) -> None:
     counts = [[v * common.DENOMINATOR for v in row] for row in grid.posterior]
     texts = [[common.per_100k(v) for v in row] for row in grid.posterior]
     spec = charts.two_way_heatmap(
-        list(grid.values2), list(grid.values1), counts, texts, labels[n2], labels[n1],
+        list(grid.values2),
+        list(grid.values1),
+        counts,
+        texts,
+        labels[n2],
+        labels[n1],
         "Two parameters at once",
     )
     words = (
@@ -294,8 +310,12 @@ def sobol_tab(act: common.Active, key: common.AnswerKey) -> None:
     frame = res.to_frame()
     top = frame.head(15)
     spec = charts.sobol_chart(
-        list(top["label"]), list(top["S1"]), list(top["S1_conf"]), list(top["ST"]),
-        list(top["ST_conf"]), "Global sensitivity (Sobol indices)",
+        [common.short_label(x) for x in top["label"]],
+        list(top["S1"]),
+        list(top["S1_conf"]),
+        list(top["ST"]),
+        list(top["ST_conf"]),
+        "Global sensitivity (Sobol indices)",
     )
     text = f"{res.n_runs:,} model runs. Largest total indices: " + "; ".join(
         f"{r.label}: ST {r.ST:.2f} (S1 {r.S1:.2f})" for r in top.head(3).itertuples()
@@ -313,12 +333,18 @@ def flip_tab(act: common.Active, key: common.AnswerKey) -> None:
     default = base_rate_parameter(act.model)
     left, right = st.columns(2)
     name: str = left.selectbox(
-        "Parameter", names, index=names.index(default), format_func=labels.__getitem__,
+        "Parameter",
+        names,
+        index=names.index(default),
+        format_func=labels.__getitem__,
         key="flip_name",
     )
     count = float(
         right.number_input(
-            "Threshold (people in 100,000)", min_value=0.001, max_value=99_999.0, value=10.0,
+            "Threshold (people in 100,000)",
+            min_value=0.001,
+            max_value=99_999.0,
+            value=10.0,
             key="flip_threshold",
         )
     )
@@ -430,8 +456,14 @@ def main() -> None:
     st.header("How much does the answer depend on the priors?")
     answers_summary(act, answers)
     tabs = st.tabs(
-        ["Uncertainty interval", "One at a time", "Two at a time", "Global (Sobol)",
-         "What would flip it", "The network"]
+        [
+            "Uncertainty interval",
+            "One at a time",
+            "Two at a time",
+            "Global (Sobol)",
+            "What would flip it",
+            "The network",
+        ]
     )
     with tabs[0]:
         psa_tab(act, key)

@@ -47,9 +47,7 @@ def ask(act: common.Active, node: str, options: tuple[str, ...], answers: dict[s
     if st.session_state.get(key) not in choices:
         st.session_state[key] = answers.get(node, common.NO_ANSWER)
     label = f"**{spec_node.label}**: {spec_node.question or spec_node.label}"
-    choice: str = st.radio(
-        label, choices, key=key, format_func=common.state_words, horizontal=True
-    )
+    choice: str = st.radio(label, choices, key=key, format_func=common.state_words, horizontal=True)
     if spec_node.help:
         st.caption(f"Why we ask: {spec_node.help}")
     return choice
@@ -83,9 +81,7 @@ def red_flag_panel(act: common.Active, result: common.QueryResult) -> None:
             icon=":material/warning:",
         )
     elif result.uncertain_red_flags:
-        names = ", ".join(
-            act.model.spec.nodes[n].label.lower() for n in result.uncertain_red_flags
-        )
+        names = ", ".join(act.model.spec.nodes[n].label.lower() for n in result.uncertain_red_flags)
         st.warning(
             f"**Not sure about a warning sign ({names}).** {messages.uncertain_red_flag}",
             icon=":material/help:",
@@ -110,8 +106,10 @@ def headline(act: common.Active, answers: dict[str, str], result: common.QueryRe
     )
     has_findings = any(n in act.model.spec.findings for n in answers)
     if has_findings:
-        st.markdown(f"**Your answers {factor_words(result.odds_ratio_vs_baseline)}** "
-                    "compared with that starting point.")
+        st.markdown(
+            f"**Your answers {factor_words(result.odds_ratio_vs_baseline)}** "
+            "compared with that starting point."
+        )
     else:
         st.markdown("Answer the questions about symptoms to see how they move the odds.")
 
@@ -155,9 +153,7 @@ def moved(act: common.Active, key: common.AnswerKey) -> None:
         st.markdown("Nothing yet: answer a question about symptoms, triggers or tests.")
         return
     bars = [
-        charts.Bar(
-            common.answer_words(act, c.node, c.answer), c.factor, common.times(c.factor)
-        )
+        charts.Bar(common.answer_words(act, c.node, c.answer), c.factor, common.times(c.factor))
         for c in result.contributions
     ]
     lines = [f"- **{b.label}**: {factor_words(b.factor)}." for b in bars]

@@ -1,0 +1,171 @@
+"""The `alsodds` command line: the JSON contract of design.md section 5 and its errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from model import Model, query
+from model.cli import main
+from model.network import pgmpy_posterior, read_network
+
+PUBLIC_IDS = {
+    "age_band": ["under_30", "30_44", "45_54", "55_64", "65_74", "75_plus"],
+    "sex": ["female", "male"],
+    "family_history": ["no", "yes"],
+    "fasciculations": ["no", "yes"],
+    "twitch_spread": ["one_area", "several_areas"],
+    "weakness": ["no", "yes"],
+    "atrophy": ["no", "yes"],
+    "bulbar": ["no", "yes"],
+    "breathing": ["no", "yes"],
+    "cramps": ["no", "yes"],
+    "sensory_changes": ["no", "yes"],
+    "trigger_response": ["improved", "not_improved"],
+    "stable_12_months": ["no", "yes"],
+    "emg": ["normal", "abnormal"],
+    "caffeine": ["no", "yes"],
+    "poor_sleep": ["no", "yes"],
+    "stress": ["no", "yes"],
+    "strenuous_exercise": ["no", "yes"],
+}
+
+
+def run(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["alsodds", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_query_json_has_the_contract_fields_with_the_api_values(
+    model: Model, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sets = {"age_band": "30_44", "fasciculations": "yes", "weakness": "no"}
+    args = ["query", *[f"--set={k}={v}" for k, v in sets.items()], "--json"]
+    code, out, _ = run(args, capsys, monkeypatch)
+    assert code == 0
+    data = json.loads(out)
+    expected = query(model, sets)
+    assert data["posterior"] == pytest.approx(expected.posterior, rel=1e-12)
+    assert data["baseline"] == pytest.approx(expected.baseline, rel=1e-12)
+    assert data["per_100k"] == pytest.approx(data["posterior"] * 100_000, rel=1e-12)
+    odds = data["posterior"] / (1 - data["posterior"])
+    base_odds = data["baseline"] / (1 - data["baseline"])
+    assert data["odds_ratio_vs_baseline"] == pytest.approx(odds / base_odds, rel=1e-9)
+    assert set(data["likelihood_ratios"]) == set(sets)
+    assert data["red_flags"] == []
+
+
+def test_query_lists_red_flags_that_were_answered_yes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(
+        ["query", "--set", "weakness=yes", "--set", "bulbar=yes", "--set", "atrophy=no", "--json"],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 0
+    assert sorted(json.loads(out)["red_flags"]) == ["bulbar", "weakness"]
+
+
+@pytest.mark.parametrize(
+    ("item", "names"),
+    [
+        ("nonsense=yes", ["nonsense", "weakness", "age_band"]),
+        ("weakness=maybe", ["maybe", "no", "yes"]),
+    ],
+)
+def test_unknown_ids_and_states_exit_2_with_one_line_naming_the_choices(
+    item: str, names: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(["query", "--set", item, "--json"], capsys, monkeypatch)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    for name in names:
+        assert name in lines[0]
+
+
+def test_nodes_json_lists_every_public_id_with_its_states(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run(["nodes", "--json"], capsys, monkeypatch)
+    assert code == 0
+    listed = {n["id"]: n["states"] for n in json.loads(out)["nodes"]}
+    for node_id, states in PUBLIC_IDS.items():
+        assert listed[node_id] == states
+    assert listed["als"] == ["absent", "present"]
+
+
+@pytest.mark.parametrize("fmt", ["bif", "xmlbif"])
+def test_export_writes_a_file_that_reads_back_to_the_same_posterior(
+    fmt: str,
+    model: Model,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    target = tmp_path / f"net.{fmt}"
+    code, _, _ = run(["export", "--format", fmt, "--output", str(target)], capsys, monkeypatch)
+    assert code == 0
+    evidence = {"age_band": "55_64", "fasciculations": "yes", "emg": "abnormal"}
+    net = read_network(target, fmt)  # type: ignore[arg-type]
+    assert pgmpy_posterior(net, "als", "present", evidence) == pytest.approx(
+        query(model, evidence).posterior, rel=1e-12
+    )
+
+
+def test_validate_reports_a_bad_file_in_one_line_and_leaves_it_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nnodes: [unclosed\n", encoding="utf-8")
+    before = bad.read_bytes()
+    code, _, err = run(["validate", str(bad)], capsys, monkeypatch)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "bad.yaml" in err
+    assert bad.read_bytes() == before
+
+
+def test_analysis_commands_print_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = ["--set", "age_band=45_54", "--set", "fasciculations=yes", "--json"]
+    code, out, _ = run(
+        ["uncertainty", "--draws", "2000", "--threshold", "1e-5", *base], capsys, monkeypatch
+    )
+    assert code == 0 and 0 <= json.loads(out)["share_above"] <= 1
+    code, out, _ = run(["sensitivity", "--method", "tornado", *base], capsys, monkeypatch)
+    assert code == 0 and json.loads(out)["bars"]
+    code, out, _ = run(["flip", "--threshold", "1e-4", *base], capsys, monkeypatch)
+    assert code == 0 and "inside_range" in json.loads(out)
+
+
+def test_invalid_analysis_requests_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for args in (["flip", "--threshold", "2"], ["uncertainty", "--draws", "0"]):
+        code, _, err = run(args, capsys, monkeypatch)
+        assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_query_does_not_import_pgmpy() -> None:
+    code = (
+        "import sys; from model.cli import main; "
+        "sys.argv = ['alsodds', 'query', '--set', 'weakness=yes', '--json']; main(); "
+        "assert 'pgmpy' not in sys.modules, 'pgmpy imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
