@@ -18,6 +18,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -117,7 +118,7 @@ def bench_shapley(model: Model) -> float:
 def bench_scaling(model: Model) -> None:
     print("\nPSA time vs draws (batched, sampling and tables included):")
     for n in (1_000, 10_000, 100_000, 1_000_000):
-        t = best_of(lambda n=n: psa(model, ANSWERS, n_draws=n), repeat=1 if n >= 10**6 else 3)
+        t = best_of(partial(psa, model, ANSWERS, n_draws=n), repeat=1 if n >= 10**6 else 3)
         print(f"  {n:>9,} draws: {t:8.3f} s  ({t / n * 1e6:6.2f} us per draw)")
 
 
@@ -150,9 +151,9 @@ def bench_network_size() -> None:
             for v, s in evidence.items()
         }
         out = joint(structure, tables, q, lik)
-        t_one = best_of(lambda: joint(structure, tables, q, lik))
         many = {k: np.repeat(t, 1_000, axis=0) for k, t in tables.items()}
-        t_many = best_of(lambda: joint(structure, many, q, lik))
+        t_one = best_of(partial(joint, structure, tables, q, lik))
+        t_many = best_of(partial(joint, structure, many, q, lik))
         post = out[0, 0] / out[0, 0].sum()
         expected = np.array([ref.get_value(**{q: s}) for s in net.get_cpds(q).state_names[q]])
         rel = float(np.max(np.abs(post - expected) / np.maximum(expected, 1e-300)))

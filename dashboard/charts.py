@@ -8,7 +8,7 @@ labels carry the same meaning. The pages show a text equivalent next to each fig
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -324,7 +324,7 @@ def frequency_tree(nodes: Sequence[TreeNode], title: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- base-rate curve
 def base_rate_curve(
     values: Sequence[float],
-    series: dict[str, Sequence[float]],
+    series: Mapping[str, Sequence[float]],
     marker: float,
     x_title: str,
     y_title: str,

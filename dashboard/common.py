@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -445,15 +445,13 @@ def show_chart(
     name: str,
     alt_text: str,
     downloads: bool = True,
-    width: int | str = "content",
+    width: int | Literal["stretch", "content"] = "content",
 ) -> None:
     """A Vega-Lite chart, its text equivalent for screen readers and PNG/SVG downloads.
 
     The images are made only when a button is pressed (the data is a callable).
     """
-    st.vega_lite_chart(
-        spec, width=width if width == "stretch" else "content", theme=None, alt=alt_text
-    )  # type: ignore[arg-type]
+    st.vega_lite_chart(spec, width=width, theme=None, alt=alt_text)
     if not downloads:
         return
     left, right, _ = st.columns([1, 1, 3])

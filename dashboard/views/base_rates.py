@@ -8,12 +8,14 @@ downloaded as PNG or SVG. Every number comes from the ``model`` API.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, common
-from model import base_rate_parameter, natural_frequency
+from model import QueryResult, base_rate_parameter, natural_frequency
 
 #: The finding the lesson starts with, if the network has it (design.md's public id).
 LESSON = ("fasciculations", "yes")
@@ -77,7 +79,7 @@ def two_directions(
     who: str,
     finding_words: str,
     tree: common.TreeCounts | None,
-    with_finding: common.QueryResult,
+    with_finding: QueryResult,
     finding: str,
 ) -> None:
     st.header("Two questions that sound alike")
@@ -124,8 +126,8 @@ def tree_section(
     who: str,
     finding_words: str,
     tree: common.TreeCounts | None,
-    base: common.QueryResult,
-    with_finding: common.QueryResult,
+    base: QueryResult,
+    with_finding: QueryResult,
     p_finding: float | None,
 ) -> None:
     st.header("A frequency tree for 100,000 people")
@@ -251,7 +253,7 @@ def slider_section(
     }
     if any(n in model.spec.findings for n in answers):
         scenarios["your answers on 'Your situation'"] = answers
-    series: dict[str, list[float]] = {}
+    series: dict[str, Sequence[float]] = {}
     at_value: dict[str, float] = {}
     for label, ans in scenarios.items():
         points = common.cached_base_rate_curve(act.key, common.answer_key(ans), grid, model)

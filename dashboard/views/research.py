@@ -9,6 +9,7 @@ Edits and uploads change this browser session's model only. Every number comes f
 from __future__ import annotations
 
 import json
+
 import pandas as pd
 import streamlit as st
 
@@ -108,8 +109,7 @@ def parameter_editor(act: common.Active) -> None:
     if not applied:
         return
     updates: dict[str, dict[str, float]] = {}
-    for i, row in edited.iterrows():
-        before = table.loc[i]
+    for (_, row), (_, before) in zip(edited.iterrows(), table.iterrows(), strict=True):
         changed = {c: float(row[c]) for c in EDITABLE if float(row[c]) != float(before[c])}
         if changed:
             updates[str(row["name"])] = changed

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, common
-from model import factor_words, natural_frequency
+from model import QueryResult, factor_words, natural_frequency
 
 #: Headings for the question groups of the priors file, in the order a person would go.
 GROUP_TITLES: dict[str, str] = {
@@ -71,7 +71,7 @@ def questions(act: common.Active, answers: dict[str, str]) -> tuple[dict[str, st
     return new, red_slot
 
 
-def red_flag_panel(act: common.Active, result: common.QueryResult) -> None:
+def red_flag_panel(act: common.Active, result: QueryResult) -> None:
     messages = act.model.spec.messages
     if result.red_flags:
         names = ", ".join(act.model.spec.nodes[n].label.lower() for n in result.red_flags)
@@ -88,7 +88,7 @@ def red_flag_panel(act: common.Active, result: common.QueryResult) -> None:
         )
 
 
-def headline(act: common.Active, answers: dict[str, str], result: common.QueryResult) -> None:
+def headline(act: common.Active, answers: dict[str, str], result: QueryResult) -> None:
     st.metric(
         "With your answers",
         natural_frequency(result.posterior),
@@ -125,7 +125,7 @@ def interval(act: common.Active, key: common.AnswerKey) -> None:
     )
 
 
-def icon_block(result: common.QueryResult) -> None:
+def icon_block(result: QueryResult) -> None:
     spec = icon_array_spec(round(result.per_100k), "people with answers like yours")
     lay = charts.icon_layout(result.per_100k)
     if lay.shown:
