@@ -171,7 +171,9 @@ def peak_rss_10m() -> float:
         "print(r.median)"
     )
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, "-c", code, json.dumps(ANSWERS)], check=True)
+    subprocess.run(
+        [sys.executable, "-c", code, json.dumps(ANSWERS)], check=True, stdout=subprocess.DEVNULL
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(after, before) / 1024
 
