@@ -42,7 +42,7 @@ def main() -> None:
             str(_VIEWS / "base_rates.py"),
             title="Base rates",
             icon=":material/school:",
-            url_path="base-rates",
+            url_path="base_rates",
         ),
         st.Page(
             str(_VIEWS / "research.py"),

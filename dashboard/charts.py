@@ -33,6 +33,27 @@ OVERVIEW_ROWS = 25
 ZOOM_SIDE = 10
 
 
+#: The same look as :func:`_finish`, for specs written directly as dicts.
+CONFIG: dict[str, Any] = {
+    "font": FONT,
+    "background": "white",
+    "axis": {"labelFontSize": 16, "titleFontSize": 18, "labelLimit": 420, "titlePadding": 10},
+    "legend": {"labelFontSize": 16, "titleFontSize": 16, "labelLimit": 480, "symbolSize": 200},
+    "title": {"fontSize": 22, "anchor": "start", "subtitleFontSize": 16, "offset": 12},
+    "view": {"stroke": None},
+}
+
+
+def _raw(body: dict[str, Any]) -> dict[str, Any]:
+    """A hand-written Vega-Lite spec with the shared look and fixed sizes.
+
+    The two figures redrawn on every change of an answer are written as plain dicts:
+    building them through Altair (object model and schema validation) would cost more than
+    the whole model computation.
+    """
+    return {**body, "config": CONFIG, "autosize": {"type": "pad", "contains": "padding"}}
+
+
 def _finish(chart: Any) -> dict[str, Any]:
     """Projector-friendly fonts and a plain background; returns the Vega-Lite dict."""
     styled = (
@@ -74,6 +95,51 @@ def icon_layout(expected_cases: float) -> IconArrayLayout:
     return IconArrayLayout(shown, first, blocks, min(shown, BLOCK))
 
 
+def _dots(
+    rows: list[dict[str, Any]],
+    field: str,
+    domain: list[str],
+    colours: list[str],
+    shapes: list[str],
+    sizes: list[int],
+    title: dict[str, str],
+    step: int,
+    columns: int,
+    lines: int,
+) -> dict[str, Any]:
+    """One grid of marks; the category is shown by colour, shape and size together."""
+    legend = {"title": None, "orient": "bottom", "direction": "vertical"}
+    return {
+        "title": title,
+        "data": {"values": rows},
+        "mark": {"type": "point", "filled": True, "opacity": 1},
+        "width": columns * step,
+        "height": lines * step,
+        "encoding": {
+            "x": {"field": "col", "type": "ordinal", "axis": None},
+            "y": {"field": "row", "type": "ordinal", "axis": None},
+            "color": {
+                "field": field,
+                "type": "nominal",
+                "scale": {"domain": domain, "range": colours},
+                "legend": legend,
+            },
+            "shape": {
+                "field": field,
+                "type": "nominal",
+                "scale": {"domain": domain, "range": shapes},
+                "legend": legend,
+            },
+            "size": {
+                "field": field,
+                "type": "nominal",
+                "scale": {"domain": domain, "range": sizes},
+                "legend": None,
+            },
+        },
+    }
+
+
 def icon_array(expected_cases: float, who: str) -> dict[str, Any]:
     """100,000 people as 1,000 blocks of 100, and a zoom into the block that holds the cases.
 
@@ -83,46 +149,18 @@ def icon_array(expected_cases: float, who: str) -> dict[str, Any]:
     total_blocks = OVERVIEW_COLUMNS * OVERVIEW_ROWS
     case_label = "block with someone who has early ALS"
     none_label = "block of 100 with no one who has it"
-    rows = []
-    for b in range(total_blocks):
-        holds = lay.first_block <= b < lay.first_block + lay.blocks_with_cases
-        rows.append(
-            {
-                "col": b % OVERVIEW_COLUMNS,
-                "row": b // OVERVIEW_COLUMNS,
-                "block": case_label if holds else none_label,
-            }
-        )
-    overview = (
-        alt.Chart(
-            pd.DataFrame(rows),
-            title=alt.Title(f"100,000 {who}", subtitle="each mark is a block of 100 people"),
-        )
-        .mark_point(filled=True, opacity=1)
-        .encode(
-            x=alt.X("col:O", axis=None),
-            y=alt.Y("row:O", axis=None),
-            color=alt.Color(
-                "block:N",
-                scale=alt.Scale(domain=[none_label, case_label], range=[GREY, VERMILLION]),
-                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
-            ),
-            shape=alt.Shape(
-                "block:N",
-                scale=alt.Scale(domain=[none_label, case_label], range=["square", "diamond"]),
-                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
-            ),
-            size=alt.Size(
-                "block:N",
-                scale=alt.Scale(domain=[none_label, case_label], range=[60, 260]),
-                legend=None,
-            ),
-        )
-        .properties(width=OVERVIEW_COLUMNS * 11, height=OVERVIEW_ROWS * 11)
-    )
-    person_case = "person with early ALS"
-    person_none = "person without it"
-    zoom_rows = [
+    blocks = [
+        {
+            "col": b % OVERVIEW_COLUMNS,
+            "row": b // OVERVIEW_COLUMNS,
+            "block": case_label
+            if lay.first_block <= b < lay.first_block + lay.blocks_with_cases
+            else none_label,
+        }
+        for b in range(total_blocks)
+    ]
+    person_case, person_none = "person with early ALS", "person without it"
+    people = [
         {
             "col": i % ZOOM_SIDE,
             "row": i // ZOOM_SIDE,
@@ -135,37 +173,39 @@ def icon_array(expected_cases: float, who: str) -> dict[str, Any]:
         if lay.shown
         else "fewer than one person in the whole crowd: no block holds a whole case"
     )
-    zoom = (
-        alt.Chart(
-            pd.DataFrame(zoom_rows),
-            title=alt.Title("Zoom: one block of 100 people", subtitle=subtitle),
-        )
-        .mark_point(filled=True, opacity=1)
-        .encode(
-            x=alt.X("col:O", axis=None),
-            y=alt.Y("row:O", axis=None),
-            color=alt.Color(
-                "person:N",
-                scale=alt.Scale(domain=[person_none, person_case], range=[GREY, VERMILLION]),
-                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
-            ),
-            shape=alt.Shape(
-                "person:N",
-                scale=alt.Scale(domain=[person_none, person_case], range=["circle", "triangle-up"]),
-                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
-            ),
-            size=alt.Size(
-                "person:N",
-                scale=alt.Scale(domain=[person_none, person_case], range=[200, 420]),
-                legend=None,
-            ),
-        )
-        .properties(width=ZOOM_SIDE * 26, height=ZOOM_SIDE * 26)
+    overview = _dots(
+        blocks,
+        "block",
+        [none_label, case_label],
+        [GREY, VERMILLION],
+        ["square", "diamond"],
+        [60, 260],
+        {"text": f"100,000 {who}", "subtitle": "each mark is a block of 100 people"},
+        11,
+        OVERVIEW_COLUMNS,
+        OVERVIEW_ROWS,
     )
-    chart = alt.vconcat(overview, zoom, spacing=30).resolve_scale(
-        color="independent", shape="independent", size="independent"
+    zoom = _dots(
+        people,
+        "person",
+        [person_none, person_case],
+        [GREY, VERMILLION],
+        ["circle", "triangle-up"],
+        [200, 420],
+        {"text": "Zoom: one block of 100 people", "subtitle": subtitle},
+        26,
+        ZOOM_SIDE,
+        ZOOM_SIDE,
     )
-    return _finish(chart)
+    return _raw(
+        {
+            "vconcat": [overview, zoom],
+            "spacing": 30,
+            "resolve": {
+                "scale": {"color": "independent", "shape": "independent", "size": "independent"}
+            },
+        }
+    )
 
 
 # --------------------------------------------------------------------------- contributions
@@ -184,49 +224,67 @@ def contributions(bars: Sequence[Bar], title: str, width: int = 300) -> dict[str
     Direction is shown three ways: side of the line at 1, colour, and the written multiplier.
     """
     raised, lowered = "raises the odds", "lowers the odds"
-    df = pd.DataFrame(
+    rows = [
         {
-            "answer": [b.label for b in bars],
-            "factor": [b.factor for b in bars],
-            "text": [b.text for b in bars],
-            "direction": [raised if b.factor >= 1 else lowered for b in bars],
+            "answer": b.label,
+            "factor": b.factor,
+            "text": b.text,
+            "direction": raised if b.factor >= 1 else lowered,
+        }
+        for b in bars
+    ]
+    factors = [b.factor for b in bars] + [1.0]
+    xscale = {"type": "log", "domain": [min(factors) / 3, max(factors) * 3]}
+    y = {"field": "answer", "type": "nominal", "sort": [b.label for b in bars], "title": None}
+    x = {"field": "factor", "type": "quantitative", "scale": xscale}
+    text = {"field": "text", "type": "nominal"}
+    label = {"type": "text", "fontSize": 16, "color": DARK}
+    return _raw(
+        {
+            "title": {
+                "text": title,
+                "subtitle": "multiplier on the odds (log scale); 1 = no change",
+            },
+            "data": {"values": rows},
+            "width": width,
+            "height": max(80, 40 * len(rows)),
+            "layer": [
+                {
+                    "mark": {"type": "bar", "height": 22},
+                    "encoding": {
+                        "y": y,
+                        "x": {**x, "title": "multiplier on the odds"},
+                        "x2": {"datum": 1},
+                        "color": {
+                            "field": "direction",
+                            "type": "nominal",
+                            "scale": {"domain": [raised, lowered], "range": [VERMILLION, BLUE]},
+                            "legend": {"title": None, "orient": "bottom"},
+                        },
+                        "tooltip": [
+                            {"field": "answer", "type": "nominal"},
+                            {"field": "text", "type": "nominal"},
+                        ],
+                    },
+                },
+                {
+                    "transform": [{"filter": "datum.factor >= 1"}],
+                    "mark": {**label, "align": "left", "dx": 6},
+                    "encoding": {"y": y, "x": x, "text": text},
+                },
+                {
+                    "transform": [{"filter": "datum.factor < 1"}],
+                    "mark": {**label, "align": "right", "dx": -6},
+                    "encoding": {"y": y, "x": x, "text": text},
+                },
+                {
+                    "data": {"values": [{"one": 1.0}]},
+                    "mark": {"type": "rule", "color": DARK, "strokeWidth": 2},
+                    "encoding": {"x": {"field": "one", "type": "quantitative", "scale": xscale}},
+                },
+            ],
         }
     )
-    order = [b.label for b in bars]
-    factors = [b.factor for b in bars] + [1.0]
-    xscale = alt.Scale(type="log", domain=[min(factors) / 3, max(factors) * 3])
-    y = alt.Y("answer:N", sort=order, title=None)
-    base = alt.Chart(
-        df, title=alt.Title(title, subtitle="multiplier on the odds (log scale); 1 = no change")
-    )
-    bar = base.mark_bar(height=22).encode(
-        y=y,
-        x=alt.X("factor:Q", scale=xscale, title="multiplier on the odds"),
-        x2=alt.datum(1),
-        color=alt.Color(
-            "direction:N",
-            scale=alt.Scale(domain=[raised, lowered], range=[VERMILLION, BLUE]),
-            legend=alt.Legend(title=None, orient="bottom"),
-        ),
-        tooltip=["answer:N", "text:N"],
-    )
-    up = (
-        base.transform_filter("datum.factor >= 1")
-        .mark_text(align="left", dx=6, fontSize=16, color=DARK)
-        .encode(y=y, x=alt.X("factor:Q", scale=xscale), text="text:N")
-    )
-    down = (
-        base.transform_filter("datum.factor < 1")
-        .mark_text(align="right", dx=-6, fontSize=16, color=DARK)
-        .encode(y=y, x=alt.X("factor:Q", scale=xscale), text="text:N")
-    )
-    rule = (
-        alt.Chart(pd.DataFrame({"one": [1.0]}))
-        .mark_rule(color=DARK, strokeWidth=2)
-        .encode(x=alt.X("one:Q", scale=xscale))
-    )
-    chart = alt.layer(bar, up, down, rule).properties(width=width, height=max(80, 40 * len(bars)))
-    return _finish(chart)
 
 
 # --------------------------------------------------------------------------- frequency tree
@@ -524,7 +582,7 @@ def sobol_chart(
         )
         .transform_calculate(short="indexof(datum.index, 'first') == 0 ? 'S1' : 'ST'")
     )
-    return _finish((bars + err + tag).properties(width=600, height=max(120, 44 * len(order))))
+    return _finish((bars + err + tag).properties(width=460, height=max(120, 44 * len(order))))
 
 
 def two_way_heatmap(
@@ -538,12 +596,12 @@ def two_way_heatmap(
 ) -> dict[str, Any]:
     """Posterior (people per 100,000) over a grid of two parameters, each cell labelled."""
     rows = [
-        {"y": f"{yv:.4g}", "x": f"{xv:.4g}", "n": counts[i][j], "text": texts[i][j]}
+        {"y": f"{yv:.3g}", "x": f"{xv:.3g}", "n": counts[i][j], "text": texts[i][j]}
         for i, yv in enumerate(y_values)
         for j, xv in enumerate(x_values)
     ]
-    xs = [f"{v:.4g}" for v in x_values]
-    ys = [f"{v:.4g}" for v in y_values]
+    xs = [f"{v:.3g}" for v in x_values]
+    ys = [f"{v:.3g}" for v in y_values]
     base = alt.Chart(
         pd.DataFrame(rows), title=alt.Title(title, subtitle="people in 100,000 in each cell")
     )

@@ -425,6 +425,18 @@ def sidebar_status(act: Active) -> None:
 
 
 # --------------------------------------------------------------------------- charts
+@st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
+def _chart(
+    name: str, args: tuple[Any, ...], _build: Callable[..., dict[str, Any]]
+) -> dict[str, Any]:
+    return _build(*args)
+
+
+def chart(build: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """A figure from :mod:`dashboard.charts`, cached by its inputs (Altair is slow to build)."""
+    return _chart(build.__name__, args, build)
+
+
 def png_bytes(spec: dict[str, Any]) -> bytes:
     import vl_convert as vlc
 

@@ -19,8 +19,11 @@ from model.inference import (
     Answers,
     Model,
     QueryResult,
+    answer_vector,
     background_of,
+    joint_from_evidence,
     joint_matrix,
+    log_odds_from_joint,
     log_odds_matrix,
     parse_answers,
     query,
@@ -86,7 +89,7 @@ def shapley_from_values(values: FloatArray) -> FloatArray:
     if size != 1 << k:
         raise RequestError("the game must give a value for every one of the 2^k coalitions")
     masks = np.arange(size)
-    popcount = np.array([bin(m).count("1") for m in masks])
+    popcount = np.bitwise_count(masks)
     weights = shapley_weights(k) if k else np.zeros(0)
     out = np.zeros((*values.shape[:-1], k))
     for i in range(k):
@@ -105,6 +108,25 @@ def subsets(players: list[str], answers: Answers, base: Answers) -> list[Answers
     return out
 
 
+def subset_joint(model: Model, answers: Answers, base: Answers, players: list[str]) -> FloatArray:
+    """Joint ``(1, 2^k, 2)`` for ``base + S`` over every subset S of ``players``.
+
+    Evidence row ``m`` holds player ``i``'s likelihood when bit ``i`` of ``m`` is set and
+    ones otherwise; built with array operations, not one dictionary per subset.
+    """
+    theta = model.point
+    masks = np.arange(1 << len(players))
+    evidence: dict[str, FloatArray] = {}
+    for node, answer in base.items():
+        vec = answer_vector(model, answer, theta)[0]
+        evidence[node] = np.broadcast_to(vec, (len(masks), len(vec)))
+    for i, node in enumerate(players):
+        vec = answer_vector(model, answers[node], theta)[0]
+        chosen = ((masks >> i) & 1).astype(bool)[:, None]
+        evidence[node] = np.where(chosen, vec[None, :], 1.0)
+    return joint_from_evidence(model, evidence, len(masks))
+
+
 def shapley(model: Model, answers: Mapping[str, AnswerInput]) -> ShapleyResult:
     """Order-free contribution of each answered finding to the log-odds change.
 
@@ -120,7 +142,7 @@ def shapley(model: Model, answers: Mapping[str, AnswerInput]) -> ShapleyResult:
             f"{len(players)} answered findings; exact Shapley values are limited to "
             f"{MAX_SHAPLEY_PLAYERS}"
         )
-    values = log_odds_matrix(model, subsets(players, parsed, base))[0]
+    values = log_odds_from_joint(subset_joint(model, parsed, base, players))[0]
     phi = shapley_from_values(values)
     contributions = tuple(
         sorted(
@@ -206,6 +228,61 @@ def next_questions(model: Model, answers: Mapping[str, AnswerInput]) -> list[Que
         expected = sum(o.probability * abs(o.log_odds_change) for o in outcomes)
         out.append(QuestionValue(node, model.spec.nodes[node].label, expected, outcomes))
     return sorted(out, key=lambda q: -q.expected_abs_log_odds_change)
+
+
+# --------------------------------------------------------------------------- frequency tree
+@dataclass(frozen=True)
+class FrequencyTree:
+    """Expected counts in a population of people who gave ``answers``, split by the query
+    and then by one finding's state (natural frequencies for the base-rate lesson)."""
+
+    population: int
+    finding: str
+    state: str
+    with_query: float
+    without_query: float
+    with_query_with_finding: float
+    with_query_without_finding: float
+    without_query_with_finding: float
+    without_query_without_finding: float
+
+    @property
+    def finding_given_query(self) -> float:
+        """P(finding = state | query, answers)."""
+        return self.with_query_with_finding / self.with_query
+
+    @property
+    def query_given_finding(self) -> float:
+        """P(query | finding = state, answers)."""
+        with_finding = self.with_query_with_finding + self.without_query_with_finding
+        return self.with_query_with_finding / with_finding
+
+
+def frequency_tree(
+    model: Model,
+    answers: Mapping[str, AnswerInput],
+    finding: str,
+    state: str,
+    population: int = 100_000,
+) -> FrequencyTree:
+    """Split ``population`` people with these answers by the query, then by ``finding``."""
+    parsed = parse_answers(model.spec, answers)
+    if finding in parsed:
+        raise RequestError(f"'{finding}' is already answered; leave it out to split by it")
+    extra = parse_answers(model.spec, {finding: state})[finding]
+    j = joint_matrix(model, [parsed, {**parsed, finding: extra}])[0]
+    scale = population / j[0].sum()
+    return FrequencyTree(
+        population=population,
+        finding=finding,
+        state=state,
+        with_query=float(j[0, 1] * scale),
+        without_query=float(j[0, 0] * scale),
+        with_query_with_finding=float(j[1, 1] * scale),
+        with_query_without_finding=float((j[0, 1] - j[1, 1]) * scale),
+        without_query_with_finding=float(j[1, 0] * scale),
+        without_query_without_finding=float((j[0, 0] - j[1, 0]) * scale),
+    )
 
 
 # --------------------------------------------------------------------------- base rate

@@ -160,29 +160,61 @@ def parse_assignments(items: Sequence[str]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- core numbers
+def answer_vector(model: Model, answer: Answer, theta: FloatArray) -> FloatArray:
+    """Likelihood of one answer over its node's states: ``(N, card)``, or ``(1, card)``
+    when it does not depend on the parameters (everything but "not sure")."""
+    states = model.spec.nodes[answer.node].states
+    if answer.likelihood is not None:
+        return np.asarray(answer.likelihood, dtype=np.float64)[None, :]
+    if answer.state == NOT_SURE:
+        ratio = theta[:, model.params.index["soft_evidence.not_sure_ratio"]]
+        rows = np.ones((theta.shape[0], len(states)))
+        rows[:, states.index(present_state(model.spec, answer.node))] = ratio
+        return rows
+    assert answer.state is not None
+    row = np.zeros((1, len(states)))
+    row[0, states.index(answer.state)] = 1.0
+    return row
+
+
 def _likelihood_rows(
     model: Model, sets: Sequence[Answers], node: str, theta: FloatArray
 ) -> FloatArray:
-    card = model.structure.card(node)
-    states = model.spec.nodes[node].states
-    needs_draws = any(node in s and s[node].state == NOT_SURE for s in sets) and theta.shape[0] > 1
-    rows = np.ones((theta.shape[0] if needs_draws else 1, len(sets), card))
-    ratio = theta[:, model.params.index["soft_evidence.not_sure_ratio"]]
+    vectors: dict[Answer, FloatArray] = {}
+    for s in sets:
+        a = s.get(node)
+        if a is not None and a not in vectors:
+            vectors[a] = answer_vector(model, a, theta)
+    n_draws = max(v.shape[0] for v in vectors.values())
+    rows = np.ones((n_draws, len(sets), model.structure.card(node)))
     for e, s in enumerate(sets):
         a = s.get(node)
-        if a is None:
-            continue
-        if a.likelihood is not None:
-            rows[:, e, :] = a.likelihood
-        elif a.state == NOT_SURE:
-            rows[:, e, states.index(present_state(model.spec, node))] = (
-                ratio if needs_draws else ratio[0]
-            )
-        else:
-            assert a.state is not None
-            rows[:, e, :] = 0.0
-            rows[:, e, states.index(a.state)] = 1.0
-    return rows if needs_draws else rows[0]
+        if a is not None:
+            rows[:, e, :] = vectors[a]
+    return rows if n_draws > 1 else rows[0]
+
+
+def joint_from_evidence(
+    model: Model,
+    evidence: Mapping[str, FloatArray],
+    n_sets: int,
+    theta: FloatArray | None = None,
+    tables: Mapping[str, FloatArray] | None = None,
+) -> FloatArray:
+    """Like :func:`joint_matrix`, from likelihood arrays already built (see :mod:`engine`)."""
+    theta = model.point if theta is None else theta
+    if tables is None and theta is model.point:
+        tables = model.tables
+    elif tables is None:
+        # Only the query's and the answered nodes' ancestors matter; skip the other tables.
+        needed = engine.ancestral_set(model.structure, {model.query_node, *evidence})
+        tables = build_tables(model.spec, theta, model.params, needed)
+    if not evidence:
+        # No answers anywhere: a neutral likelihood on the query keeps one row per set.
+        evidence = {model.query_node: np.ones((n_sets, model.structure.card(model.query_node)))}
+    j = engine.joint(model.structure, tables, model.query_node, evidence)
+    k = model.query_index
+    return np.stack([j.sum(axis=2) - j[:, :, k], j[:, :, k]], axis=2)
 
 
 def joint_matrix(
@@ -197,29 +229,22 @@ def joint_matrix(
     """
     theta = model.point if theta is None else theta
     nodes = sorted({n for s in sets for n in s}, key=model.structure.nodes.index)
-    if tables is None and theta is model.point:
-        tables = model.tables
-    elif tables is None:
-        # Only the query's and the answered nodes' ancestors matter; skip the other tables.
-        needed = engine.ancestral_set(model.structure, {model.query_node, *nodes})
-        tables = build_tables(model.spec, theta, model.params, needed)
     evidence = {n: _likelihood_rows(model, sets, n, theta) for n in nodes}
-    if not evidence:
-        # No answers anywhere: a neutral likelihood on the query keeps one row per set.
-        evidence = {model.query_node: np.ones((len(sets), model.structure.card(model.query_node)))}
-    j = engine.joint(model.structure, tables, model.query_node, evidence)
-    k = model.query_index
-    return np.stack([j.sum(axis=2) - j[:, :, k], j[:, :, k]], axis=2)
+    return joint_from_evidence(model, evidence, len(sets), theta, tables)
+
+
+def log_odds_from_joint(j: FloatArray) -> FloatArray:
+    """Log-odds of the query state from a ``(..., 2)`` joint."""
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(j[..., 1]) - np.log(j[..., 0])
+    return out
 
 
 def log_odds_matrix(
     model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
 ) -> FloatArray:
     """Posterior log-odds of the query state for each draw and evidence set, ``(N, E)``."""
-    j = joint_matrix(model, sets, theta)
-    with np.errstate(divide="ignore"):
-        out: FloatArray = np.log(j[:, :, 1]) - np.log(j[:, :, 0])
-    return out
+    return log_odds_from_joint(joint_matrix(model, sets, theta))
 
 
 def posterior_matrix(

@@ -613,8 +613,8 @@ NOTEBOOK_02: list[Cell] = [
         # 02 · How findings move the odds
 
         **For educators, students and curious clinicians** who have the base-rate idea
-        (notebook 01) and want to see how single answers (weakness, wasting, whether the
-        twitching settles once triggers are cut, a year without change, an EMG) move the
+        (notebook 01) and want to see how single answers (weakness, wasting, stress, whether
+        the twitching settles once triggers are cut, a year without change, an EMG) move the
         odds, and why the contributions of several answers have to be shared out with care.
 
         Contents: odds and likelihood ratios; one finding at a time; why likelihood ratios
@@ -685,9 +685,9 @@ NOTEBOOK_02: list[Cell] = [
 
         Each row adds one answer to the running example and reports its LR and the
         resulting probability. The table covers the findings the seed documents discuss:
-        objective weakness, visible wasting, whether the twitching improved after a few
-        weeks of less caffeine, more sleep and less stress, whether it has been stable for
-        over a year, and an EMG result.
+        objective weakness, visible wasting, stress (one of the triggers they name first),
+        whether the twitching improved after a few weeks of less caffeine, more sleep and
+        less stress, whether it has been stable for over a year, and an EMG result.
         """
     ),
     code(
@@ -695,6 +695,7 @@ NOTEBOOK_02: list[Cell] = [
         FINDINGS = {
             "weakness": ["yes", "no"],
             "atrophy": ["yes", "no"],
+            "stress": ["yes", "no"],
             "trigger_response": ["not_improved", "improved"],
             "stable_12_months": ["no", "yes"],
             "emg": ["abnormal", "normal"],
@@ -722,6 +723,9 @@ NOTEBOOK_02: list[Cell] = [
         negatives = [("trigger_response", "improved"), ("stable_12_months", "yes"), ("emg", "normal")]
         for node, state in negatives:
             assert lr[(label(node), state)] < 1
+        # stress has no fixed direction ('depends'); next to twitching, "yes" offers a
+        # harmless explanation and lowers the odds, while "no" takes that away
+        assert lr[(label("stress"), "yes")] < 1 < lr[(label("stress"), "no")]
 
         fig, ax = plt.subplots(figsize=(8, 4))
         names = [f"{row['finding']} = {row['answer']}" for row in rows]
@@ -750,10 +754,17 @@ NOTEBOOK_02: list[Cell] = [
           examination promptly: several of those other causes are treatable, and only an
           examination can tell them apart.
 
+        Stress is a different kind of answer. It has nothing to do with ALS itself, but it
+        is a common reason for harmless twitching, so for someone who twitches a "yes"
+        makes the harmless explanation more likely and lowers the odds a little, and a
+        "no" raises them a little.
+
         ## 3. In a network, likelihood ratios do not simply multiply
 
-        Now combine several answers: twitching, no weakness, no wasting, twitching that
-        improved once triggers were cut, stable for over a year, and a normal EMG.
+        Now combine several answers: twitching, stress, no weakness, no wasting, twitching
+        that improved once triggers were cut, stable for over a year, and a normal EMG.
+        The table gives each answer's LR twice: on its own (added to the age group only),
+        and given all the other answers.
         """
     ),
     code(

@@ -16,14 +16,9 @@ from typing import Any
 import numpy as np
 import yaml
 
+from model.errors import EvidenceError
 from model.inference import NOT_SURE, Answer, Model, joint_matrix, parse_answers
-from model.spec import (
-    BernoulliDist,
-    NetworkSpec,
-    NoisyOrDist,
-    default_priors_path,
-    spec_from_data,
-)
+from model.spec import NetworkSpec, default_priors_path, spec_from_data
 from model.tables import FloatArray, ParameterSet, Structure
 
 #: Relative tolerance for "never lowers" / "never raises" and for engine agreement.
@@ -62,26 +57,38 @@ def widened_data(base: dict[str, Any] | None = None) -> dict[str, Any]:
     * the incidence term may go down to 1e-4 per 100,000 (a base rate near 1e-9);
     * every cause strength of a ``depends`` node spans [0, 1]; for a signed noisy-OR node the
       query's strength spans [low, 1] and every other cause [0, high] (this only makes the
-      sign condition easier, so it still holds over the whole box);
+      sign condition easier, so it still holds over the whole box); a signed conditional
+      child of the query is widened the same way (its favoured column up to 1, the others
+      down to 0);
     * leaks may go down to 0 (but not up to 1, which would make an answer impossible).
     """
     data = copy.deepcopy(base) if base is not None else bundled_data()
     query = data["query"]["node"]
     terms = data["nodes"][query]["distribution"]["terms"]
     terms["incidence"]["low"] = 1e-4
+    query_state = data["query"]["state"]
     for node in data["nodes"].values():
         d = node["distribution"]
-        if d["kind"] != "noisy_or":
-            continue
-        d["leak"]["low"] = 0.0
         signed = node.get("sign") in ("+", "-")
-        for cause, p in d["causes"].items():
-            if not signed:
-                p["low"], p["high"] = 0.0, 1.0
-            elif cause == query:
-                p["high"] = 1.0
-            else:
-                p["low"] = 0.0
+        if d["kind"] == "noisy_or":
+            d["leak"]["low"] = 0.0
+            for cause, p in d["causes"].items():
+                if not signed:
+                    p["low"], p["high"] = 0.0, 1.0
+                elif cause == query:
+                    p["high"] = 1.0
+                else:
+                    p["low"] = 0.0
+        elif d["kind"] == "conditional" and d["parent"] == query:
+            # P(state | query state) may go to 0 or 1 on the side the sign allows
+            up = (node.get("sign") == "+") == (node.get("sign_state") == d["state"])
+            for parent_state, p in d["given"].items():
+                if not signed:
+                    p["low"], p["high"] = 0.0, 1.0
+                elif (parent_state == query_state) == up:
+                    p["high"] = 1.0
+                else:
+                    p["low"] = 0.0
     return data
 
 
@@ -91,17 +98,21 @@ def likelihood_vector(spec: NetworkSpec, answer: Answer, ratio: float) -> FloatA
 
     A hard state is a one-hot row; ``not_sure`` is a row of ones with ``ratio`` at the
     node's own distribution state (the state its causes produce); an explicit likelihood
-    is used as given.
+    is used divided by its largest entry (the same evidence, whatever its scale).
     """
     node = spec.nodes[answer.node]
     card = len(node.states)
     if answer.likelihood is not None:
-        return np.asarray(answer.likelihood, dtype=np.float64)
+        # only ratios matter; scaling by the largest keeps tiny or huge inputs representable
+        row = np.asarray(answer.likelihood, dtype=np.float64)
+        return row / row.max()
     if answer.state == NOT_SURE:
-        d = node.distribution
-        assert isinstance(d, NoisyOrDist | BernoulliDist)
+        # the state the node's own distribution is written for (noisy-OR / bernoulli /
+        # conditional ``state``): what its causes produce
+        state = getattr(node.distribution, "state", None)
+        assert isinstance(state, str), answer.node
         row = np.ones(card)
-        row[node.states.index(d.state)] = ratio
+        row[node.states.index(state)] = ratio
         return row
     assert answer.state is not None
     row = np.zeros(card)
@@ -266,9 +277,17 @@ def alternatives(spec: NetworkSpec, node: str) -> list[str | None]:
     """What the sign state is compared with: unanswered (None), each other state, not sure."""
     n = spec.nodes[node]
     out: list[str | None] = [None, *(s for s in n.states if s != n.sign_state)]
-    if isinstance(n.distribution, NoisyOrDist | BernoulliDist):
+    if not_sure_allowed(spec, node):
         out.append(NOT_SURE)
     return out
+
+
+def not_sure_allowed(spec: NetworkSpec, node: str) -> bool:
+    try:
+        parse_answers(spec, {node: NOT_SURE})
+    except EvidenceError:
+        return False
+    return True
 
 
 def describe(context: Mapping[str, Answer]) -> dict[str, str]:

@@ -67,11 +67,13 @@ def lesson_control(act: common.Active) -> tuple[str, str]:
 
 
 def group_words(act: common.Active, background: dict[str, str]) -> str:
-    """'people aged 30-44' style words for the chosen background."""
-    if not background:
-        return "adults"
-    parts = [common.answer_words(act, n, s).lower() for n, s in background.items()]
-    return "adults (" + ", ".join(parts) + ")"
+    """'adults, age 30-44, sex male' style words for the chosen background."""
+    spec = act.model.spec
+    parts = [
+        f"{spec.nodes[n].label.lower()} {common.state_words(s).lower()}"
+        for n, s in background.items()
+    ]
+    return ", ".join(["adults", *parts])
 
 
 def two_directions(
@@ -130,9 +132,14 @@ def tree_section(
     with_finding: QueryResult,
     p_finding: float | None,
 ) -> None:
-    st.header("A frequency tree for 100,000 people")
     if tree is not None:
-        c = common.count_text
+        st.header("A frequency tree for 100,000 people")
+
+        def c(n: float) -> str:
+            # one decimal where rounding would make "no ALS" look like the whole population
+            whole = round(n) == tree.population and n != tree.population
+            return f"{n:,.1f}" if whole else common.count_text(n)
+
         nodes = [
             charts.TreeNode("all", 0, 1.5, (f"{tree.population:,}", who), None),
             charts.TreeNode("q", 1, 0.5, (f"{c(tree.with_query)}", "early ALS"), "all"),
@@ -168,7 +175,7 @@ def tree_section(
                 "nq",
             ),
         ]
-        spec = charts.frequency_tree(nodes, f"100,000 {who}")
+        spec = common.chart(charts.frequency_tree, nodes, f"100,000 {who}")
         words = (
             f"Of {tree.population:,} {who}, about {c(tree.with_query)} have early ALS and "
             f"{c(tree.without_query)} do not. Of those with ALS, about "
@@ -180,6 +187,7 @@ def tree_section(
         common.show_chart(spec, name="frequency-tree", alt_text=words)
         st.markdown(words)
         return
+    st.header("Counting people instead of percentages")
     rows = [
         (f"{who}", f"{natural_frequency(base.posterior)} have early ALS"),
     ]
@@ -260,7 +268,8 @@ def slider_section(
         series[label] = [pt.posterior * common.DENOMINATOR for pt in points]
         here = common.cached_base_rate_curve(act.key, common.answer_key(ans), (value,), model)
         at_value[label] = here[0].posterior
-    spec = charts.base_rate_curve(
+    spec = common.chart(
+        charts.base_rate_curve,
         grid,
         series,
         value,
@@ -306,7 +315,8 @@ def framing_section(
         "Tiny percentages are hard to picture and easy to misread. Counting people out of a "
         "fixed 100,000 keeps every number on the same scale, so they can be compared directly."
     )
-    spec = charts.framing_bars(
+    spec = common.chart(
+        charts.framing_bars,
         [g for g, _ in rows],
         [p * common.DENOMINATOR for _, p in rows],
         [f"{natural_frequency(p)} ({common.percent(p)})" for _, p in rows],
@@ -315,13 +325,15 @@ def framing_section(
     common.show_chart(
         spec, name="framings", alt_text="; ".join(f"{g}: {natural_frequency(p)}" for g, p in rows)
     )
-    icon_rows = rows[1]
-    icon = icon_array_spec(round(icon_rows[1] * common.DENOMINATOR), f"{who} with {finding_words}")
-    common.show_chart(
-        icon,
-        name="icon-array",
-        alt_text=f"Icon array: {natural_frequency(icon_rows[1])} {icon_rows[0]} have early ALS.",
+    group, p = rows[1]
+    icon = icon_array_spec(round(p * common.DENOMINATOR), f"{who} with {finding_words}")
+    words = (
+        f"Icon array: 100,000 {group}, drawn as 1,000 blocks of 100. About "
+        f"{common.per_100k(p)} of them have early ALS; they are gathered into the highlighted "
+        "block so they can be seen, and the zoom shows one block person by person."
     )
+    common.show_chart(icon, name="icon-array", alt_text=words)
+    st.caption(words)
 
 
 def main() -> None:

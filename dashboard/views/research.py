@@ -95,9 +95,10 @@ def parameter_editor(act: common.Active) -> None:
             width="stretch",
             height=420,
             disabled=[c for c in table.columns if c not in EDITABLE],
+            column_order=["label", "value", "low", "high", "kind", "source", "name"],
             column_config={
-                "name": st.column_config.TextColumn("Parameter", width="medium"),
-                "label": st.column_config.TextColumn("Meaning", width="medium"),
+                "name": st.column_config.TextColumn("Name in the file", width="medium"),
+                "label": st.column_config.TextColumn("Parameter", width="large"),
                 "value": st.column_config.NumberColumn("Value", format="%.4g"),
                 "low": st.column_config.NumberColumn("Low", format="%.4g"),
                 "high": st.column_config.NumberColumn("High", format="%.4g"),
@@ -189,7 +190,8 @@ def psa_tab(act: common.Active, key: common.AnswerKey) -> None:
         f"{natural_frequency(res.high)}. {common.percent(share)} of the draws lie above "
         f"{common.count_text(threshold_count)} in 100,000."
     )
-    spec = charts.psa_histogram(
+    spec = common.chart(
+        charts.psa_histogram,
         [d * common.DENOMINATOR for d in res.draws],
         res.low * common.DENOMINATOR,
         res.median * common.DENOMINATOR,
@@ -204,7 +206,8 @@ def tornado_tab(act: common.Active, key: common.AnswerKey) -> None:
     bars = common.cached_tornado(act.key, key, act.model)
     current = common.cached_query(act.key, key, act.model).posterior
     top = bars[:15]
-    spec = charts.tornado_chart(
+    spec = common.chart(
+        charts.tornado_chart,
         [common.short_label(b.label) for b in top],
         [b.posterior_low * common.DENOMINATOR for b in top],
         [b.posterior_high * common.DENOMINATOR for b in top],
@@ -267,13 +270,14 @@ def two_way_tab(act: common.Active, key: common.AnswerKey) -> None:
     grid = common.cached_two_way(act.key, key, n1, n2, 9, act.model)
     counts = [[v * common.DENOMINATOR for v in row] for row in grid.posterior]
     texts = [[common.per_100k(v) for v in row] for row in grid.posterior]
-    spec = charts.two_way_heatmap(
+    spec = common.chart(
+        charts.two_way_heatmap,
         list(grid.values2),
         list(grid.values1),
         counts,
         texts,
-        labels[n2],
-        labels[n1],
+        common.short_label(labels[n2]),
+        common.short_label(labels[n1]),
         "Two parameters at once",
     )
     words = (
@@ -309,7 +313,8 @@ def sobol_tab(act: common.Active, key: common.AnswerKey) -> None:
         res = common.cached_sobol(act.key, key, n_base, act.model)
     frame = res.to_frame()
     top = frame.head(15)
-    spec = charts.sobol_chart(
+    spec = common.chart(
+        charts.sobol_chart,
         [common.short_label(x) for x in top["label"]],
         list(top["S1"]),
         list(top["S1_conf"]),

@@ -129,12 +129,14 @@ def icon_block(result: QueryResult) -> None:
     spec = icon_array_spec(round(result.per_100k), "people with answers like yours")
     lay = charts.icon_layout(result.per_100k)
     if lay.shown:
+        count = common.per_100k(result.posterior)
+        whole = "" if count == f"{lay.shown:,}" else f" (drawn as {lay.shown:,} whole people)"
         words = (
-            f"Picture 100,000 people with answers like yours as 1,000 blocks of 100. About "
-            f"{common.per_100k(result.posterior)} of them would have early ALS; drawn as whole "
-            f"people that is {lay.shown:,}, in {lay.blocks_with_cases:,} highlighted "
-            "block(s). They are grouped together here so you can find them; in real life they "
-            "would be scattered. The zoom below shows one block of 100."
+            "Picture 100,000 people with answers like yours as 1,000 blocks of 100. About "
+            f"{count} of them would have early ALS{whole}. The highlighted blocks "
+            f"({lay.blocks_with_cases:,}) hold them; they are grouped together here so you can "
+            "find them, though in real life they would be scattered. The zoom below shows one "
+            "block of 100."
         )
     else:
         words = (
