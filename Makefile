@@ -25,6 +25,7 @@ test: lint
 	$(BIN)/python -m pytest -n 2 --hypothesis-profile=$${HYPOTHESIS_PROFILE:-ci}
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/dashboard_rerun.py
 	$(BIN)/python benchmarks/run.py
 
 mutation: $(STAMP)

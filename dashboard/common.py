@@ -51,6 +51,9 @@ from model import (
     two_way,
     update_params,
 )
+from model import (
+    frequency_tree as api_frequency_tree,
+)
 
 #: Session keys (per browser session, never shared).
 MODEL_STATE = "alsodds_model"
@@ -508,29 +511,17 @@ class TreeCounts:
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
 def cached_frequency_tree(
     model_key: str, answers: AnswerKey, finding: str, state: str, _model: Model
-) -> TreeCounts | None:
-    """The API's frequency tree if this version of ``model`` has one, else None.
-
-    ``model.frequency_tree`` (proposed to the model maintainers) returns expected counts out
-    of ``population`` people with the given answers; the dashboard only lays them out.
-    """
-    import model as api
-
-    build = getattr(api, "frequency_tree", None)
-    if build is None:
-        return None
-    tree = build(_model, dict(answers), finding, state, population=DENOMINATOR)
-    try:
-        return TreeCounts(
-            population=int(tree.population),
-            with_query=float(tree.with_query),
-            without_query=float(tree.without_query),
-            with_query_with_finding=float(tree.with_query_with_finding),
-            with_query_without_finding=float(tree.with_query_without_finding),
-            without_query_with_finding=float(tree.without_query_with_finding),
-            without_query_without_finding=float(tree.without_query_without_finding),
-            finding_given_query=float(tree.finding_given_query),
-            query_given_finding=float(tree.query_given_finding),
-        )
-    except AttributeError:
-        return None
+) -> TreeCounts:
+    """Expected counts out of 100,000 people with these answers (``model.frequency_tree``)."""
+    tree = api_frequency_tree(_model, dict(answers), finding, state, population=DENOMINATOR)
+    return TreeCounts(
+        population=int(tree.population),
+        with_query=tree.with_query,
+        without_query=tree.without_query,
+        with_query_with_finding=tree.with_query_with_finding,
+        with_query_without_finding=tree.with_query_without_finding,
+        without_query_with_finding=tree.without_query_with_finding,
+        without_query_without_finding=tree.without_query_without_finding,
+        finding_given_query=tree.finding_given_query,
+        query_given_finding=tree.query_given_finding,
+    )

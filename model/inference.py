@@ -97,7 +97,9 @@ def load_model(path: str | Path | None = None) -> Model:
 def present_state(spec: NetworkSpec, node: str) -> str:
     """The state a "not sure" answer leans towards: the state the node's causes produce."""
     d = spec.nodes[node].distribution
-    if isinstance(d, NoisyOrDist | BernoulliDist | ConditionalDist):
+    if spec.nodes[node].allow_not_sure and isinstance(
+        d, NoisyOrDist | BernoulliDist | ConditionalDist
+    ):
         return d.state
     raise EvidenceError(
         f"'{node}' cannot be answered '{NOT_SURE}'; choose one of {', '.join(spec.nodes[node].states)}"
@@ -145,7 +147,9 @@ def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict
 
 
 def _allows_not_sure(spec: NetworkSpec, node: str) -> bool:
-    return isinstance(spec.nodes[node].distribution, NoisyOrDist | BernoulliDist | ConditionalDist)
+    return spec.nodes[node].allow_not_sure and isinstance(
+        spec.nodes[node].distribution, NoisyOrDist | BernoulliDist | ConditionalDist
+    )
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:

@@ -139,6 +139,7 @@ class NodeSpec(BaseModel):
     sign_state: str | None = None
     sign_note: str | None = None
     red_flag: bool = False
+    allow_not_sure: bool = True
 
     @property
     def parents(self) -> tuple[str, ...]:

@@ -771,6 +771,7 @@ NOTEBOOK_02: list[Cell] = [
         r"""
         profile = {
             **context,
+            "stress": "yes",
             "weakness": "no",
             "atrophy": "no",
             "trigger_response": "improved",
@@ -778,28 +779,108 @@ NOTEBOOK_02: list[Cell] = [
             "emg": "normal",
         }
         players = [n for n in profile if n not in spec.background]
+        age_only = {n: a for n, a in profile.items() if n in spec.background}
         r = M.query(m, profile)
-        in_context = pd.Series(
-            {label(n): r.likelihood_ratios[n] for n in players}, name="LR given all the others"
+        alone = {n: M.query(m, {**age_only, n: profile[n]}).likelihood_ratios[n] for n in players}
+        lrs = pd.DataFrame(
+            {
+                "LR alone (age only)": [alone[n] for n in players],
+                "LR given all the others": [r.likelihood_ratios[n] for n in players],
+            },
+            index=[f"{label(n)} = {profile[n]}" for n in players],
         )
-        display(in_context.round(3).to_frame())
+        display(lrs.round(3))
+        product_alone = math.prod(alone.values())
         product = math.prod(r.likelihood_ratios[n] for n in players)
-        print(f"baseline (age only):   {M.natural_frequency(r.baseline)}")
-        print(f"with all the answers:  {M.natural_frequency(r.posterior)}")
-        print(f"odds multiplied by:    {r.odds_ratio_vs_baseline:.3e}")
-        print(f"product of the LRs:    {product:.3e}")
-        assert not math.isclose(product, r.odds_ratio_vs_baseline, rel_tol=0.01)
+        print(f"baseline (age only):              {M.natural_frequency(r.baseline)}")
+        print(f"with all the answers:             {M.natural_frequency(r.posterior)}")
+        print(f"odds multiplied by:               {r.odds_ratio_vs_baseline:.3e}")
+        print(f"product of the LRs alone:         {product_alone:.3e}")
+        print(f"product of the LRs given others:  {product:.3e}")
+        # neither product is the total change: both miss it by more than 10%
+        assert product_alone > 1.1 * r.odds_ratio_vs_baseline
+        assert product < r.odds_ratio_vs_baseline / 1.1
         """
     ),
     md(
         r"""
-        The product of the LRs in the table is not the total change. Each LR there answers
-        "what does this answer add, *given all the others*?", and the answers are not
-        independent: weakness, wasting and EMG changes travel together in ALS, and
-        twitching, its response to cutting triggers and a year of stability all bear on the
-        same harmless explanation. In the network they share causes (ALS, a condition that
-        mimics ALS, a benign tendency to twitch), so each answer's weight depends on the
-        rest. Multiplying naive, stand-alone LRs would double-count.
+        Neither product is the total change. The two columns show where the difference
+        comes from.
+
+        * **The course answers** (twitching that improved once triggers were cut, a stable
+          year) have the same LR in both columns. The priors file models each of them on
+          ALS alone: it states how likely the answer is with early ALS and how likely
+          without it, whatever else might be behind the twitching. Nothing else that is
+          known can change what such an answer adds, and its LR can be read straight off
+          the file (next cell).
+        * **Weakness, wasting and the EMG** barely move between the columns. Apart from ALS
+          they share one cause in the network, another nerve or muscle condition that can
+          mimic it; that is rare, and these negative answers make it rarer still.
+        * **Twitching and stress** are where the columns part. Both bear on the same
+          harmless explanation, a benign tendency to twitch that stress can keep going.
+          Once stress is known, twitching without ALS is less surprising, so twitching's
+          LR shrinks; once twitching is known, stress explains part of it away, so an
+          answer that says nothing about ALS on its own (LR 1) now lowers the odds.
+
+        For such a pair, the product of the stand-alone LRs ignores the overlap and comes
+        out too large, and the product of the LRs given the others takes the overlap off
+        twice, once for each answer of the pair, and comes out too small.
+        """
+    ),
+    code(
+        r"""
+        def course_lr(node, answer):
+            # LR of an answer to a 'conditional' node, read straight off the priors file
+            dist = spec.nodes[node].distribution
+            p_absent, p_present = dist.given["absent"].value, dist.given["present"].value
+            if answer != dist.state:  # the file gives P(dist.state | ALS absent / present)
+                p_absent, p_present = 1 - p_absent, 1 - p_present
+            return p_present / p_absent
+
+
+        for node in ("trigger_response", "stable_12_months"):
+            dist = spec.nodes[node].distribution
+            assert dist.kind == "conditional" and dist.parent == "als"
+            expected = course_lr(node, profile[node])
+            print(f"{label(node)} = {profile[node]}: LR {expected:.3g} from the priors file")
+            # the same LR on its own and given all the other answers
+            assert math.isclose(alone[node], expected, rel_tol=1e-9)
+            assert math.isclose(r.likelihood_ratios[node], expected, rel_tol=1e-9)
+
+        # weakness, wasting, EMG: within 1% of their stand-alone LRs
+        for node in ("weakness", "atrophy", "emg"):
+            assert math.isclose(r.likelihood_ratios[node], alone[node], rel_tol=0.01)
+        # twitching and stress overlap: stress alone tells nothing, next to twitching it lowers
+        # the odds, and twitching counts for clearly less once stress is known
+        assert math.isclose(alone["stress"], 1.0, rel_tol=1e-9) and r.likelihood_ratios["stress"] < 0.9
+        assert r.likelihood_ratios["fasciculations"] < 0.8 * alone["fasciculations"]
+
+        # Leave the stress answer out and the LRs given the others multiply up to the total
+        without_stress = {n: a for n, a in profile.items() if n != "stress"}
+        r_ws = M.query(m, without_stress)
+        product_ws = math.prod(r_ws.likelihood_ratios[n] for n in without_stress if n in players)
+        print(f"\nwithout the stress answer: product of the LRs {product_ws:.4e}, "
+              f"total {r_ws.odds_ratio_vs_baseline:.4e}")
+        assert math.isclose(product_ws, r_ws.odds_ratio_vs_baseline, rel_tol=0.01)
+
+        # Warning signs share the mimicking condition as well as ALS, and overlap strongly
+        signs = {**context, "weakness": "yes", "atrophy": "yes", "emg": "abnormal"}
+        r_signs = M.query(m, signs)
+        product_signs = math.prod(r_signs.likelihood_ratios[n] for n in signs if n in players)
+        print(f"weakness + wasting + abnormal EMG: product of the LRs given the others "
+              f"{product_signs:.3g}, total {r_signs.odds_ratio_vs_baseline:.3g}")
+        assert product_signs < 0.1 * r_signs.odds_ratio_vs_baseline
+        """
+    ),
+    md(
+        r"""
+        In the reassuring picture, then, nearly all of the overlap comes from the stress
+        answer: without it, the LRs multiply up to the total within 1%. That is a property
+        of these particular answers, not a rule. Weakness, wasting and an abnormal EMG
+        travel together both in ALS and in the conditions that mimic it, so when they are
+        present their LRs overlap heavily, and multiplying them as if they were independent
+        would be badly wrong. (They are also warning signs: whatever the number, they mean
+        seeing a doctor promptly, as section 8 shows.)
 
         ## 4. Sequential contributions: order matters
 
@@ -823,17 +904,27 @@ NOTEBOOK_02: list[Cell] = [
 
         print(f"\nTwitching, added first: x{math.exp(seq['order A']['fasciculations']):.3g}; "
               f"added last: x{math.exp(seq['order B']['fasciculations']):.3g}")
+        print(f"Stress, added right after twitching: x{math.exp(seq['order A']['stress']):.3g}; "
+              f"added before it: x{math.exp(seq['order B']['stress']):.3g}")
         first, last = seq["order A"]["fasciculations"], seq["order B"]["fasciculations"]
         assert not math.isclose(first, last, rel_tol=0.05)
+        # stress lowers the odds only once twitching is known; before it, it adds nothing
+        assert seq["order A"]["stress"] < math.log(0.9)
+        assert math.isclose(seq["order B"]["stress"], 0.0, abs_tol=1e-9)
+        # the course answers add the same factor whatever comes before them
+        for n in ("trigger_response", "stable_12_months"):
+            assert math.isclose(seq["order A"][n], seq["order B"][n], rel_tol=1e-9)
         """
     ),
     md(
         r"""
         The same answer gets a different factor depending on what is already known when it
-        arrives: added first, twitching is judged against the age group alone; added last,
-        it is judged against a picture the other answers have already shaped (a course
-        that settled, a stable year, no weakness). Neither number is "the" effect of
-        twitching.
+        arrives. Added first, twitching is judged against the age group alone; added last,
+        stress has already offered a harmless reason for it, and it counts for less.
+        Stress, in turn, adds nothing when it comes before twitching (there is nothing yet
+        for it to explain) and lowers the odds when it comes after. Neither number is "the"
+        effect of either answer. The course answers, by contrast, get the same factor in
+        both orders, for the reason seen in section 3.
 
         ## 5. Shapley values: an order-free split
 
@@ -861,7 +952,14 @@ NOTEBOOK_02: list[Cell] = [
                 average[c.node] += c.log_odds / len(orders)
         for n in players:
             assert math.isclose(phi[n], average[n], rel_tol=1e-9, abs_tol=1e-12)
-        print(f"... and equal the average over all {len(orders)} orders.")
+        print(f"... and equal the average over all {len(orders):,} orders.")
+        # an answer whose factor never depends on the order keeps that factor in the split
+        for n in ("trigger_response", "stable_12_months"):
+            assert math.isclose(phi[n], seq["order A"][n], rel_tol=1e-9)
+        # each answer of the overlapping pair lands between its two sequential values
+        for n in ("fasciculations", "stress"):
+            low, high = sorted([seq["order A"][n], seq["order B"][n]])
+            assert low < phi[n] < high
 
         table = pd.DataFrame(
             {
@@ -883,6 +981,10 @@ NOTEBOOK_02: list[Cell] = [
     ),
     md(
         r"""
+        In the table the two course answers have the same factor in all three columns.
+        Twitching and stress share out their overlap instead: each one's Shapley factor
+        lies between its factors in order A and in order B.
+
         ## 6. "Not sure": soft evidence
 
         People are often unsure whether a muscle is really weaker. The model accepts
@@ -1014,9 +1116,12 @@ NOTEBOOK_02: list[Cell] = [
         * An answer moves the odds by its likelihood ratio *in context*; strong negatives
           (no weakness, a normal EMG, twitching that settled, a stable year) can matter as
           much as strong positives.
-        * In a network, answers share causes, so their effects overlap. Sequential
-          contributions depend on order; Shapley values give a fair, order-free split that
-          still adds up to the total.
+        * In a network, answers can share causes (twitching and stress both point to a
+          harmless tendency to twitch), so their effects overlap and their LRs do not
+          simply multiply. An answer modelled on ALS alone, like the two course questions
+          here, adds the same factor whatever else is known.
+        * Sequential contributions depend on order when answers overlap; Shapley values
+          give a fair, order-free split that still adds up to the total.
         * "Not sure" is usable information, weaker than a firm answer.
         * Warning signs always mean: see a doctor promptly.
         """

@@ -77,36 +77,19 @@ def group_words(act: common.Active, background: dict[str, str]) -> str:
 
 
 def two_directions(
-    act: common.Active,
     who: str,
     finding_words: str,
-    tree: common.TreeCounts | None,
+    tree: common.TreeCounts,
     with_finding: QueryResult,
-    finding: str,
 ) -> None:
     st.header("Two questions that sound alike")
     left, right = st.columns(2)
     with left:
-        if tree is not None:
-            st.metric(
-                f"How many people with early ALS have {finding_words}?",
-                common.percent(tree.finding_given_query),
-            )
-            st.caption(f"Among {who} who have early ALS.")
-        else:
-            strength = act.model.spec.nodes[finding].distribution
-            causes = getattr(strength, "causes", {})
-            param = causes.get(act.model.query_node)
-            if param is not None:
-                st.metric(
-                    f"How often does ALS by itself produce {finding_words}?",
-                    common.percent(param.value),
-                )
-                st.caption(
-                    f"A model parameter (range {common.percent(param.low)} to "
-                    f"{common.percent(param.high)}); sources: "
-                    f"{common.source_words(act.model.spec, param.sources)}."
-                )
+        st.metric(
+            f"How many people with early ALS have {finding_words}?",
+            common.percent(tree.finding_given_query),
+        )
+        st.caption(f"Among {who} who have early ALS.")
     with right:
         st.metric(
             f"How many people with {finding_words} have early ALS?",
@@ -123,84 +106,60 @@ def two_directions(
     )
 
 
-def tree_section(
-    act: common.Active,
-    who: str,
-    finding_words: str,
-    tree: common.TreeCounts | None,
-    base: QueryResult,
-    with_finding: QueryResult,
-    p_finding: float | None,
-) -> None:
-    if tree is not None:
-        st.header("A frequency tree for 100,000 people")
+def tree_section(who: str, finding_words: str, tree: common.TreeCounts) -> None:
+    st.header("A frequency tree for 100,000 people")
 
-        def c(n: float) -> str:
-            # one decimal where rounding would make "no ALS" look like the whole population
-            whole = round(n) == tree.population and n != tree.population
-            return f"{n:,.1f}" if whole else common.count_text(n)
+    def c(n: float) -> str:
+        # one decimal where rounding would make "no ALS" look like the whole population
+        whole = round(n) == tree.population and n != tree.population
+        return f"{n:,.1f}" if whole else common.count_text(n)
 
-        nodes = [
-            charts.TreeNode("all", 0, 1.5, (f"{tree.population:,}", who), None),
-            charts.TreeNode("q", 1, 0.5, (f"{c(tree.with_query)}", "early ALS"), "all"),
-            charts.TreeNode("nq", 1, 2.5, (f"{c(tree.without_query)}", "no ALS"), "all"),
-            charts.TreeNode(
-                "qf",
-                2,
-                0,
-                (f"{c(tree.with_query_with_finding)}", f"ALS, {finding_words}"),
-                "q",
-                True,
-            ),
-            charts.TreeNode(
-                "qn",
-                2,
-                1,
-                (f"{c(tree.with_query_without_finding)}", f"ALS, without {finding_words}"),
-                "q",
-            ),
-            charts.TreeNode(
-                "nf",
-                2,
-                2,
-                (f"{c(tree.without_query_with_finding)}", f"no ALS, {finding_words}"),
-                "nq",
-                True,
-            ),
-            charts.TreeNode(
-                "nn",
-                2,
-                3,
-                (f"{c(tree.without_query_without_finding)}", f"no ALS, without {finding_words}"),
-                "nq",
-            ),
-        ]
-        spec = common.chart(charts.frequency_tree, nodes, f"100,000 {who}")
-        words = (
-            f"Of {tree.population:,} {who}, about {c(tree.with_query)} have early ALS and "
-            f"{c(tree.without_query)} do not. Of those with ALS, about "
-            f"{c(tree.with_query_with_finding)} have {finding_words}; of those without, about "
-            f"{c(tree.without_query_with_finding)}. So among everyone with {finding_words}, "
-            f"only the {c(tree.with_query_with_finding)} in the top branch have ALS: "
-            f"{natural_frequency(tree.query_given_finding)} of people with {finding_words}."
-        )
-        common.show_chart(spec, name="frequency-tree", alt_text=words)
-        st.markdown(words)
-        return
-    st.header("Counting people instead of percentages")
-    rows = [
-        (f"{who}", f"{natural_frequency(base.posterior)} have early ALS"),
+    nodes = [
+        charts.TreeNode("all", 0, 1.5, (f"{tree.population:,}", who), None),
+        charts.TreeNode("q", 1, 0.5, (f"{c(tree.with_query)}", "early ALS"), "all"),
+        charts.TreeNode("nq", 1, 2.5, (f"{c(tree.without_query)}", "no ALS"), "all"),
+        charts.TreeNode(
+            "qf",
+            2,
+            0,
+            (f"{c(tree.with_query_with_finding)}", f"ALS, {finding_words}"),
+            "q",
+            True,
+        ),
+        charts.TreeNode(
+            "qn",
+            2,
+            1,
+            (f"{c(tree.with_query_without_finding)}", f"ALS, without {finding_words}"),
+            "q",
+        ),
+        charts.TreeNode(
+            "nf",
+            2,
+            2,
+            (f"{c(tree.without_query_with_finding)}", f"no ALS, {finding_words}"),
+            "nq",
+            True,
+        ),
+        charts.TreeNode(
+            "nn",
+            2,
+            3,
+            (f"{c(tree.without_query_without_finding)}", f"no ALS, without {finding_words}"),
+            "nq",
+        ),
     ]
-    if p_finding is not None:
-        rows.append((f"{who}", f"{natural_frequency(p_finding)} have {finding_words}"))
-    rows.append(
-        (
-            f"{who} with {finding_words}",
-            f"{natural_frequency(with_finding.posterior)} have early ALS",
-        )
+    spec = common.chart(charts.frequency_tree, nodes, f"100,000 {who}")
+    words = (
+        f"Of {tree.population:,} {who}, about {c(tree.with_query)} have early ALS and "
+        f"{c(tree.without_query)} do not. Of those with ALS, about "
+        f"{c(tree.with_query_with_finding)} have {finding_words}; of those without, about "
+        f"{c(tree.without_query_with_finding)}. So among everyone with {finding_words}, "
+        f"only the {c(tree.with_query_with_finding)} in the top branch have ALS: "
+        f"{natural_frequency(tree.query_given_finding)} of people with {finding_words}."
     )
-    st.table(pd.DataFrame(rows, columns=["Out of 100,000", "how many"]))
-    st.caption("Each line counts out of its own 100,000 people.")
+    common.show_chart(spec, name="frequency-tree", alt_text=words)
+    st.markdown(words)
 
 
 def derivation_section(act: common.Active, background: dict[str, str]) -> None:
@@ -348,17 +307,12 @@ def main() -> None:
     finding_words = common.finding_phrase(act, finding, state)
     lesson = {**background, finding: state}
     who = group_words(act, background)
-    base = common.cached_query(act.key, common.answer_key(background), act.model)
     with_finding = common.cached_query(act.key, common.answer_key(lesson), act.model)
     tree = common.cached_frequency_tree(
         act.key, common.answer_key(background), finding, state, act.model
     )
-    p_finding = None
-    for q in common.cached_next_questions(act.key, common.answer_key(background), act.model):
-        if q.node == finding:
-            p_finding = next(o.probability for o in q.outcomes if o.state == state)
-    two_directions(act, who, finding_words, tree, with_finding, finding)
-    tree_section(act, who, finding_words, tree, base, with_finding, p_finding)
+    two_directions(who, finding_words, tree, with_finding)
+    tree_section(who, finding_words, tree)
     derivation_section(act, background)
     slider_section(act, background, lesson, finding_words, answers)
     framing_section(act, background, lesson, finding_words)

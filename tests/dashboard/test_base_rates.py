@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
-import pytest
-
+from dashboard.common import percent
 from model import (
     Model,
     base_rate_parameter,
     derive,
+    frequency_tree,
+    load_model,
     natural_frequency,
     query,
     update_params,
@@ -70,41 +68,14 @@ def test_figures_can_be_downloaded() -> None:
     assert labels.count("Download SVG") == labels.count("Download PNG")
 
 
-def test_the_frequency_tree_is_drawn_when_the_api_provides_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The tree lays out ``model.frequency_tree`` (proposed API); here a stand-in supplies
-    fixed counts, so only the dashboard's wiring and wording are under test."""
-    import model as api
-    from dashboard import common
-
-    calls: list[tuple[dict[str, str], str, str, int]] = []
-
-    def fake(m: Model, answers: dict[str, str], finding: str, state: str, population: int) -> Any:
-        calls.append((dict(answers), finding, state, population))
-        return SimpleNamespace(
-            population=population,
-            with_query=0.43,
-            without_query=99_999.57,
-            with_query_with_finding=0.27,
-            with_query_without_finding=0.16,
-            without_query_with_finding=17_695.0,
-            without_query_without_finding=82_304.57,
-            finding_given_query=0.62,
-            query_given_finding=1.6e-5,
-        )
-
-    monkeypatch.setattr(api, "frequency_tree", fake, raising=False)
-    common.cached_frequency_tree.clear()
-    try:
-        at = make_app({"age_band": "30_44"}, page="base_rates")
-    finally:
-        common.cached_frequency_tree.clear()
-    assert calls == [({"age_band": "30_44"}, "fasciculations", "yes", 100_000)]
+def test_the_frequency_tree_comes_from_the_api() -> None:
+    tree = frequency_tree(load_model(), {"age_band": "30_44"}, "fasciculations", "yes")
+    at = make_app({"age_band": "30_44"}, page="base_rates")
+    assert not at.exception
     assert any(h.value == "A frequency tree for 100,000 people" for h in at.header)
+    label = "How many people with early ALS have muscle twitching?"
+    assert metric(at, label) == percent(tree.finding_given_query)
     words = " ".join(m.value for m in at.markdown)
-    assert "about 0.43 have early ALS and 99,999.6 do not" in words
-    assert "about 0.27 have muscle twitching" in words
-    assert metric(at, "How many people with early ALS have muscle twitching?") == "62%"
+    assert natural_frequency(tree.query_given_finding) in words
     keys = [b.key for b in at.get("download_button")]
     assert "dl_png_frequency-tree" in keys
