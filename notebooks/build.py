@@ -1197,17 +1197,28 @@ NOTEBOOK_03: list[Cell] = [
         INCIDENCE = "nodes.als.distribution.terms.incidence"
         WINDOW = "nodes.als.distribution.terms.window"
         WEAKNESS_ALS = "nodes.weakness.distribution.causes.als"
-        TRIGGER_BENIGN = "nodes.trigger_response.distribution.causes.benign"
-        shown = params.set_index("name").loc[[INCIDENCE, WINDOW, WEAKNESS_ALS, TRIGGER_BENIGN]]
+        TRIGGER_ABSENT = "nodes.trigger_response.distribution.given.absent"
+        TRIGGER_PRESENT = "nodes.trigger_response.distribution.given.present"
+        shown = params.set_index("name").loc[
+            [INCIDENCE, WINDOW, WEAKNESS_ALS, TRIGGER_ABSENT, TRIGGER_PRESENT]
+        ]
         display(shown[["value", "low", "high", "kind", "source"]])
         """
     ),
     md(
         r"""
-        Noisy-OR parameters read as "the probability that this cause *on its own* produces
-        the finding". `TRIGGER_BENIGN`, for example, is the probability that benign
-        twitching keeps going even after a few weeks of less caffeine, more sleep and less
-        stress.
+        How a parameter reads depends on the kind of node it belongs to.
+
+        * `WEAKNESS_ALS` belongs to a **noisy-OR** node: it is the probability that ALS
+          *on its own* produces objective weakness. Other causes (a condition that mimics
+          ALS, and a "leak" for everything not modelled) add their own chances.
+        * The course questions are **conditional** nodes with ALS as their only parent,
+          and their parameters give the answer's probability directly, whatever else may
+          be behind the twitching. `TRIGGER_ABSENT` is P(twitching *not* improved after a
+          few weeks of less caffeine, more sleep and less stress | no early ALS);
+          `TRIGGER_PRESENT` is the same with early ALS. The likelihood ratio of an answer
+          is simply the ratio of the two: for "improved", (1 - `TRIGGER_PRESENT`) /
+          (1 - `TRIGGER_ABSENT`).
 
         A few situations to compare throughout the notebook, all for a woman aged 55-64
         with no family history:
@@ -1274,47 +1285,71 @@ NOTEBOOK_03: list[Cell] = [
         (given the same age, sex and family history). The final numbers move almost in
         proportion to the base rate.
 
-        Now a parameter of a finding. Setting `TRIGGER_BENIGN` to the top of its range
-        says benign twitching rarely settles within weeks, so "it settled" becomes a less
-        distinctive sign of a harmless cause, and its likelihood ratio moves towards 1.
+        Now a parameter of a finding. Setting `TRIGGER_ABSENT` to the top of its range
+        says that even without ALS, twitching seldom settles within a few weeks of cutting
+        triggers. "It settled" then sets people without ALS apart less sharply from people
+        with it, so it becomes a weaker sign of a harmless cause and its likelihood ratio
+        moves towards 1 (while staying below 1).
         """
     ),
     code(
         r"""
-        top = params.set_index("name").loc[TRIGGER_BENIGN, "high"]
-        stubborn_spec = M.update_params(spec, {TRIGGER_BENIGN: {"value": top}})
-        stubborn = M.Model(stubborn_spec, source="benign rarely settles")
+        trigger = params.set_index("name")
+        p_absent = trigger.loc[TRIGGER_ABSENT, "value"]
+        p_present = trigger.loc[TRIGGER_PRESENT, "value"]
+        top = trigger.loc[TRIGGER_ABSENT, "high"]
+        stubborn_spec = M.update_params(spec, {TRIGGER_ABSENT: {"value": top}})
+        stubborn = M.Model(stubborn_spec, source="twitching seldom settles without ALS")
         settled = PROFILES["twitching, settled after cutting triggers"]
         lr_default = M.query(m, settled).likelihood_ratios["trigger_response"]
         lr_stubborn = M.query(stubborn, settled).likelihood_ratios["trigger_response"]
-        print(f"LR of 'improved': {lr_default:.3f} with the default priors, "
-              f"{lr_stubborn:.3f} with P(twitching persists | benign alone) = {top}")
+        print(f"LR of 'improved': {lr_default:.3f} with the default priors "
+              f"(P(not improved | no ALS) = {p_absent}), {lr_stubborn:.3f} with {top}")
         assert lr_default < lr_stubborn < 1
+        # the LR is the ratio of the two given probabilities, before and after the edit
+        assert math.isclose(lr_default, (1 - p_present) / (1 - p_absent), rel_tol=1e-9)
+        assert math.isclose(lr_stubborn, (1 - p_present) / (1 - top), rel_tol=1e-9)
         """
     ),
     md(
         r"""
-        Values outside the declared range are refused. To go further, widen the range too,
-        and the validator then checks that the model still keeps the qualitative sign each
-        finding declares (for "improved", that it can never *raise* the odds of ALS,
-        anywhere in the ranges). Here that check fails, and the message says why.
+        Values outside the declared range are refused. Widening a range is allowed, but
+        the validator then checks that the model still keeps the qualitative sign each
+        finding declares, over the whole box of ranges and not only at the values. For
+        "improved" the sign is `-`: it may never *raise* the odds of ALS, so P(not improved)
+        must be at least as high with early ALS as without it for every pair of values
+        in the two ranges. The second attempt below keeps `TRIGGER_PRESENT` at its value
+        but lowers the bottom of its range under the top of `TRIGGER_ABSENT`'s range.
+        The values alone would still be fine; but somewhere inside the ranges "improved"
+        would become more common with ALS than without, so the validator refuses the edit
+        and says why.
         """
     ),
     code(
         r"""
+        absent_high = trigger.loc[TRIGGER_ABSENT, "high"]
+        too_high, widened_low = 0.9, 0.7
+        assert too_high > absent_high
+        # the widened range reaches under the top of the other one, though the values do not
+        assert widened_low < absent_high and p_absent < p_present
         attempts = {
-            "value above its declared high": {TRIGGER_BENIGN: {"value": 0.9}},
+            "value above its declared high": {TRIGGER_ABSENT: {"value": too_high}},
             "range widened so the declared sign could break": {
-                TRIGGER_BENIGN: {"value": 0.9, "high": 0.95}
+                TRIGGER_PRESENT: {"low": widened_low}
             },
         }
+        refusals = {}
         for what, change in attempts.items():
             try:
                 M.update_params(spec, change)
             except M.PriorsError as err:
                 print(f"{what}:\n  {err}\n")
+                refusals[what] = str(err)
             else:
                 raise AssertionError(f"expected the validator to refuse: {what}")
+        # the first is refused for its range, the second (every value in range) for the sign
+        assert "sign" not in refusals["value above its declared high"]
+        assert "sign" in refusals["range widened so the declared sign could break"]
         """
     ),
     md(
@@ -1432,14 +1467,14 @@ NOTEBOOK_03: list[Cell] = [
                 "default": m,
                 "incidence 2.8 (code)": m_code,
                 "window 16 months (file)": m_file,
-                "benign rarely settles": stubborn,
+                "seldom settles without ALS": stubborn,
             }
         )
         display(comparison.round(3))
-        # the benign-twitching edit only matters where the trigger question was answered
+        # the trigger-question edit only matters where the trigger question was answered
         for name, answers in PROFILES.items():
             if "trigger_response" not in answers:
-                assert comparison.loc[name, "benign rarely settles"] == comparison.loc[name, "default"]
+                assert comparison.loc[name, "seldom settles without ALS"] == comparison.loc[name, "default"]
         change = (comparison.div(comparison["default"], axis=0) - 1).drop(columns="default") * 100
         ax = change.plot.barh(figsize=(9, 4.5))
         ax.axvline(0, color="black", lw=0.8)
