@@ -24,6 +24,7 @@ from model import (
     Derivation,
     EvidenceError,
     FlipResult,
+    FrequencyTree,
     Model,
     NetworkSpec,
     PriorsError,
@@ -493,35 +494,9 @@ def show_chart(
 
 
 # --------------------------------------------------------------------------- frequency tree
-@dataclass(frozen=True)
-class TreeCounts:
-    """Expected counts out of a population, split by the query and then by one finding."""
-
-    population: int
-    with_query: float
-    without_query: float
-    with_query_with_finding: float
-    with_query_without_finding: float
-    without_query_with_finding: float
-    without_query_without_finding: float
-    finding_given_query: float
-    query_given_finding: float
-
-
 @st.cache_data(max_entries=128, ttl=3600, show_spinner=False)
 def cached_frequency_tree(
     model_key: str, answers: AnswerKey, finding: str, state: str, _model: Model
-) -> TreeCounts:
+) -> FrequencyTree:
     """Expected counts out of 100,000 people with these answers (``model.frequency_tree``)."""
-    tree = api_frequency_tree(_model, dict(answers), finding, state, population=DENOMINATOR)
-    return TreeCounts(
-        population=int(tree.population),
-        with_query=tree.with_query,
-        without_query=tree.without_query,
-        with_query_with_finding=tree.with_query_with_finding,
-        with_query_without_finding=tree.with_query_without_finding,
-        without_query_with_finding=tree.without_query_with_finding,
-        without_query_without_finding=tree.without_query_without_finding,
-        finding_given_query=tree.finding_given_query,
-        query_given_finding=tree.query_given_finding,
-    )
+    return api_frequency_tree(_model, dict(answers), finding, state, population=DENOMINATOR)

@@ -115,9 +115,10 @@ SET_ITEMS = st.one_of(
 )
 
 
-# Found by hypothesis and reported to the lead: an id holding a line break is echoed raw,
-# so the error spans two lines.
+# Found by hypothesis and reported to the lead: an id holding a line break (or any other
+# line boundary, e.g. "\x1e") is echoed raw, so the error spans two lines.
 @example(items=["a\nb=yes"])
+@example(items=["\x1e"])
 @given(items=st.lists(SET_ITEMS, max_size=4))
 def test_fuzzed_set_items_give_json_or_one_line_exit_2(items: list[str]) -> None:
     args = ["query"]

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, common
-from model import QueryResult, base_rate_parameter, natural_frequency
+from model import FrequencyTree, QueryResult, base_rate_parameter, natural_frequency
 
 #: The finding the lesson starts with, if the network has it (design.md's public id).
 LESSON = ("fasciculations", "yes")
@@ -79,7 +79,7 @@ def group_words(act: common.Active, background: dict[str, str]) -> str:
 def two_directions(
     who: str,
     finding_words: str,
-    tree: common.TreeCounts,
+    tree: FrequencyTree,
     with_finding: QueryResult,
 ) -> None:
     st.header("Two questions that sound alike")
@@ -106,7 +106,7 @@ def two_directions(
     )
 
 
-def tree_section(who: str, finding_words: str, tree: common.TreeCounts) -> None:
+def tree_section(who: str, finding_words: str, tree: FrequencyTree) -> None:
     st.header("A frequency tree for 100,000 people")
 
     def c(n: float) -> str:
