@@ -406,10 +406,7 @@ def disclaimer(act: Active) -> None:
 
 def footer(act: Active) -> None:
     st.divider()
-    st.caption(
-        "alsodds is an educational explainer, not a diagnosis and not medical advice. "
-        + act.model.spec.messages.disclaimer
-    )
+    st.caption(f"{act.model.spec.messages.disclaimer} It is not medical advice.")
 
 
 def sidebar_status(act: Active) -> None:
