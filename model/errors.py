@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 class AlsoddsError(ValueError):
-    """Base class for errors caused by what the user supplied."""
+    """Base class for errors caused by what the user supplied; the message is one line."""
+
+    def __init__(self, message: str) -> None:
+        # User-supplied names can hold line breaks; escape them so the message stays one line.
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
 
 
 class PriorsError(AlsoddsError):

@@ -118,7 +118,7 @@ def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict
     for node, given in answers.items():
         if node not in spec.nodes or not spec.nodes[node].answerable:
             valid = ", ".join(spec.answerable)
-            raise EvidenceError(f"unknown node '{node}'; valid nodes: {valid}")
+            raise EvidenceError(f"unknown node {node!r}; valid nodes: {valid}")
         states = spec.nodes[node].states
         if isinstance(given, str):
             if given == NOT_SURE:
@@ -136,13 +136,15 @@ def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict
             )
         try:
             vec = tuple(float(given.get(s, 0.0)) for s in states)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise EvidenceError(f"soft evidence for '{node}' must be numbers") from None
         if not all(np.isfinite(v) and v >= 0 for v in vec) or max(vec) <= 0:
             raise EvidenceError(
                 f"soft evidence for '{node}' needs finite likelihoods >= 0, not all zero; got {vec}"
             )
-        out[node] = Answer(node, likelihood=vec)
+        # Only ratios matter; scaling by the largest keeps tiny likelihoods from underflowing.
+        top = max(vec)
+        out[node] = Answer(node, likelihood=tuple(v / top for v in vec))
     return out
 
 
@@ -365,8 +367,14 @@ def query(model: Model, answers: Mapping[str, AnswerInput]) -> QueryResult:
     items = list(parsed)
     sets: list[Answers] = [parsed, background_of(model, parsed)]
     sets += [{n: a for n, a in parsed.items() if n != item} for item in items]
-    lo = log_odds_matrix(model, sets)[0]
-    post = posterior_matrix(model, sets[:2])[0]
+    j = joint_matrix(model, sets)[0]
+    if not j[0].sum() > 0:
+        raise EvidenceError(
+            "these answers have probability zero under the priors (a strength of 1 or a leak "
+            "of 0 rules them out), so no posterior exists; widen the priors or change an answer"
+        )
+    lo = log_odds_from_joint(j)
+    post = j[:2, 1] / j[:2].sum(axis=1)
     hard, unsure = red_flags_in(model, parsed)
     return QueryResult(
         posterior=float(post[0]),

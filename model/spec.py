@@ -284,9 +284,17 @@ def read_priors_text(path: str | Path) -> str:
 
 # --------------------------------------------------------------------------- loading
 def _loc(loc: tuple[int | str, ...]) -> str:
-    # pydantic puts union-member tags (e.g. 'noisy_or') into the location; keep real fields.
-    tags = {"weights", "bernoulli", "rate", "noisy_or", "conditional", "str", "tuple[str, ...]"}
-    parts = [str(p) for p in loc if str(p) not in tags]
+    """Dotted field path from a pydantic location, without the union-member tags it adds
+    (the distribution kind after ``distribution``, the type name after ``source``)."""
+    kinds = {"weights", "bernoulli", "rate", "noisy_or", "conditional"}
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        before = str(loc[i - 1]) if i else ""
+        if (before == "distribution" and part in kinds) or (
+            before == "source" and part in ("str", "tuple[str, ...]")
+        ):
+            continue
+        parts.append(str(part))
     return ".".join(parts)
 
 
