@@ -7,8 +7,11 @@ class AlsoddsError(ValueError):
     """Base class for errors caused by what the user supplied; the message is one line."""
 
     def __init__(self, message: str) -> None:
-        # User-supplied names can hold line breaks; escape them so the message stays one line.
-        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+        # User-supplied names can hold line breaks or control characters; escape anything
+        # unprintable so the message stays on one line.
+        super().__init__(
+            "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
+        )
 
 
 class PriorsError(AlsoddsError):
