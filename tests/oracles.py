@@ -1,8 +1,9 @@
-"""Test oracles written independently of the engine: brute-force enumeration of the joint,
-likelihoods rebuilt from the documented answer semantics, spec copies, and the sign checker.
+"""Test oracles and helpers: brute-force enumeration of the joint, likelihoods rebuilt from
+the documented answer semantics, spec copies, and the sign checker.
 
-Nothing here imports the engine's elimination code: the brute-force functions multiply table
-entries for every configuration of the network and add them up.
+The brute-force functions never touch the engine: they multiply table entries for every
+configuration of the network and add them up. The sign checker deliberately asks the
+batched engine (it is what the monotonicity properties check).
 """
 
 from __future__ import annotations
@@ -336,10 +337,7 @@ def find_sign_violations(
     for c, node, alt, k_sign, k_alt in index:
         sign = spec.nodes[node].sign
         p_s, p_o = post[:, k_sign], post[:, k_alt]
-        if sign == "+":
-            ok = p_s >= p_o - rtol * np.abs(p_o)
-        else:
-            ok = p_s <= p_o + rtol * np.abs(p_o)
+        ok = p_s >= p_o - rtol * np.abs(p_o) if sign == "+" else p_s <= p_o + rtol * np.abs(p_o)
         # An answer the priors make impossible has no posterior to compare (P(e) = 0).
         ok |= (evidence_prob[:, k_sign] == 0.0) | (evidence_prob[:, k_alt] == 0.0)
         for z in np.flatnonzero(~ok):

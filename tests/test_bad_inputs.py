@@ -76,7 +76,9 @@ def _broken_sign(data: dict[str, Any]) -> None:
 
 
 def _unsafe_tag(text: str) -> str:
-    return text.replace("schema_version: 1", 'schema_version: !!python/object/apply:os.system ["true"]')
+    return text.replace(
+        "schema_version: 1", 'schema_version: !!python/object/apply:os.system ["true"]'
+    )
 
 
 def _anchor_and_alias(text: str) -> str:
@@ -160,7 +162,13 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "assumption: x",
         "reasoning",
     ),
-    ("missing_field", _edit(_delete("nodes.weakness.label")), "nodes.weakness.label", "", "required"),
+    (
+        "missing_field",
+        _edit(_delete("nodes.weakness.label")),
+        "nodes.weakness.label",
+        "",
+        "required",
+    ),
     ("missing_value", _edit(_delete(f"{W}.leak.value")), f"{W}.leak.value", "", "required"),
     (
         "wrong_type",
@@ -169,7 +177,13 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "a lot",
         "number",
     ),
-    ("unknown_key", _edit(_set("nodes.weakness.colour", "red")), "nodes.weakness.colour", "red", "not permitted"),
+    (
+        "unknown_key",
+        _edit(_set("nodes.weakness.colour", "red")),
+        "nodes.weakness.colour",
+        "red",
+        "not permitted",
+    ),
     ("unknown_kind", _edit(_set(f"{W}.kind", "magic")), f"{W}", "magic", "noisy_or"),
     (
         "unknown_state_in_sign",
@@ -177,6 +191,183 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "nodes.weakness.sign_state",
         "maybe",
         "yes",
+    ),
+    # a missing number inside each kind of distribution is named by its real path
+    # (pydantic's union tags such as 'bernoulli' are not part of the field)
+    (
+        "missing_weight",
+        _edit(_delete("nodes.age_band.distribution.weights.under_30.value")),
+        "nodes.age_band.distribution.weights.under_30.value",
+        "",
+        "required",
+    ),
+    (
+        "missing_bernoulli_p",
+        _edit(_delete("nodes.sex.distribution.p.low")),
+        "nodes.sex.distribution.p.low",
+        "",
+        "required",
+    ),
+    (
+        "missing_rate_term",
+        _edit(_delete("nodes.als.distribution.terms.incidence.high")),
+        "nodes.als.distribution.terms.incidence.high",
+        "",
+        "required",
+    ),
+    (
+        "missing_conditional_column",
+        _edit(_delete("nodes.trigger_response.distribution.given.absent.source")),
+        "nodes.trigger_response.distribution.given.absent.source",
+        "",
+        "required",
+    ),
+    (
+        "conditional_column_missing_state",
+        _edit(_delete("nodes.trigger_response.distribution.given.absent")),
+        "nodes.trigger_response.distribution.given",
+        "present",
+        "every state",
+    ),
+    # declared signs
+    (
+        "finding_without_sign",
+        _edit(_delete("nodes.weakness.sign")),
+        "nodes.weakness.sign",
+        "None",
+        "declares a sign",
+    ),
+    (
+        "background_without_sign",
+        _edit(_delete("nodes.sex.sign")),
+        "nodes.sex.sign",
+        "None",
+        "declares a sign",
+    ),
+    (
+        "depends_without_note",
+        _edit(_delete("nodes.cramps.sign_note")),
+        "nodes.cramps.sign_note",
+        "None",
+        "sign_note",
+    ),
+    (
+        "sign_state_unknown",
+        _edit(_set("nodes.emg.sign_state", "odd")),
+        "nodes.emg.sign_state",
+        "odd",
+        "abnormal",
+    ),
+    (
+        "noisy_or_sign_on_the_wrong_state",
+        _edit(_set("nodes.weakness.sign", "-")),
+        "nodes.weakness.sign",
+        "- on yes",
+        "declare 'depends'",
+    ),
+    (
+        "conditional_sign_broken",
+        _edit(
+            lambda d: (
+                _set("nodes.trigger_response.distribution.given.present", _param(0.3, 0.2, 0.4))(d),
+                _set("nodes.trigger_response.distribution.given.absent", _param(0.9, 0.8, 0.95))(d),
+            )
+        ),
+        "nodes.trigger_response.distribution.given.present",
+        "'low': 0.2",
+        "declared sign '-'",
+    ),
+    (
+        "root_parent_plus_sign_broken",
+        _edit(
+            _set(
+                "nodes.als.distribution.relative.family_history.factors.yes", _param(0.5, 0.4, 0.6)
+            )
+        ),
+        "nodes.als.distribution.relative.family_history.factors.yes",
+        "0.4",
+        "above every other state",
+    ),
+    (
+        "root_parent_minus_sign_broken",
+        _edit(lambda d: (_set("nodes.sex.sign", "-")(d), _set("nodes.sex.sign_state", "male")(d))),
+        "nodes.als.distribution.relative.sex.factors.male",
+        "1.6",
+        "below every other state",
+    ),
+    (
+        "sign_on_a_node_that_cannot_guarantee_it",
+        _edit(
+            lambda d: (
+                _set("nodes.caffeine.sign", "+")(d),
+                _set("nodes.caffeine.sign_state", "yes")(d),
+            )
+        ),
+        "nodes.caffeine.sign",
+        "+",
+        "declare 'depends'",
+    ),
+    (
+        "red_flag_without_sign_state",
+        _edit(_set("nodes.cramps.red_flag", True)),
+        "nodes.cramps.sign_state",
+        "None",
+        "red flag",
+    ),
+    # structure
+    (
+        "duplicate_states",
+        _edit(_set("nodes.weakness.states", ["no", "no"])),
+        "nodes.weakness.states",
+        "'no', 'no'",
+        "distinct",
+    ),
+    (
+        "query_node_unknown",
+        _edit(_set("query.node", "gremlin")),
+        "query.node",
+        "gremlin",
+        "node id",
+    ),
+    ("query_state_unknown", _edit(_set("query.state", "maybe")), "query.state", "maybe", "present"),
+    (
+        "two_query_nodes",
+        _edit(_set("nodes.mimic.role", "query")),
+        "role",
+        "query",
+        "exactly one node",
+    ),
+    (
+        "non_binary_noisy_or_cause",
+        _edit(
+            lambda d: d["nodes"]["weakness"]["distribution"]["causes"].update(
+                {"age_band": _param(0.1, 0.05, 0.2)}
+            )
+        ),
+        f"{W}.causes.age_band",
+        "age_band",
+        "binary",
+    ),
+    (
+        "noisy_or_with_three_states",
+        _edit(_set("nodes.weakness.states", ["no", "yes", "maybe"])),
+        "nodes.weakness.states",
+        "maybe",
+        "two states",
+    ),
+    (
+        "ratio_below_one",
+        _edit(_set("soft_evidence.not_sure_ratio", _param(0.5, 0.5, 3.0))),
+        "soft_evidence.not_sure_ratio.low",
+        "0.5",
+        "at least 1",
+    ),
+    (
+        "weight_not_positive",
+        _edit(_set("nodes.age_band.distribution.weights.under_30", _param(0.0, 0.0, 0.2))),
+        "nodes.age_band.distribution.weights.under_30.low",
+        "0.0",
+        "greater than 0",
     ),
     (
         "rate_above_one",
@@ -201,7 +392,9 @@ def _assert_one_line(err: PriorsError, field: str, value: str, allowed: str, sou
     assert allowed.lower() in text.lower(), text
 
 
-@pytest.mark.parametrize(("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES]
+)
 def test_bad_priors_text_gets_one_line_priors_error(
     case: str, text: str, field: str, value: str, allowed: str
 ) -> None:
@@ -210,7 +403,9 @@ def test_bad_priors_text_gets_one_line_priors_error(
     _assert_one_line(info.value, field, value, allowed, "bad.yaml")
 
 
-@pytest.mark.parametrize(("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES]
+)
 def test_bad_priors_file_gets_one_line_priors_error_and_is_left_unchanged(
     tmp_path: Path, case: str, text: str, field: str, value: str, allowed: str
 ) -> None:
@@ -291,6 +486,7 @@ EVIDENCE_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("unknown_state", {"weakness": "maybe"}, ["maybe", "no", "yes", "not_sure"]),
     ("unknown_age", {"age_band": "40"}, ["40", "under_30", "75_plus"]),
     ("not_sure_on_weights_node", {"age_band": "not_sure"}, ["age_band", "under_30", "75_plus"]),
+    ("not_sure_refused_by_the_priors", {"sex": "not_sure"}, ["sex", "female", "male"]),
     ("soft_unknown_state", {"weakness": {"maybe": 1.0}}, ["weakness", "no", "yes"]),
     ("soft_negative", {"weakness": {"no": -1.0, "yes": 1.0}}, ["weakness", ">= 0"]),
     ("soft_nan", {"weakness": {"no": float("nan"), "yes": 1.0}}, ["weakness", "finite"]),
@@ -301,7 +497,9 @@ EVIDENCE_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("case", "answers", "mentions"), EVIDENCE_CASES, ids=[c[0] for c in EVIDENCE_CASES])
+@pytest.mark.parametrize(
+    ("case", "answers", "mentions"), EVIDENCE_CASES, ids=[c[0] for c in EVIDENCE_CASES]
+)
 def test_bad_answer_gets_evidence_error_with_the_valid_choices(
     model: Model, case: str, answers: dict[str, Any], mentions: list[str]
 ) -> None:

@@ -8,16 +8,19 @@ items, and for hypothesis-generated ``--set`` items.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from model.cli import main
+from model.inference import Model, load_model
 from tests.test_bad_inputs import BASE, CASES
 
 
@@ -47,7 +50,9 @@ def _assert_user_error(code: int, out: str, err: str, *mentions: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize(("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("case", "text", "field", "value", "allowed"), CASES, ids=[c[0] for c in CASES]
+)
 @pytest.mark.parametrize("command", ["validate", "query"])
 def test_bad_priors_file_exits_2_with_one_line_and_is_left_unchanged(
     tmp_path: Path, command: str, case: str, text: str, field: str, value: str, allowed: str
@@ -101,16 +106,28 @@ BAD_SETS = [
 
 @pytest.mark.parametrize(("item", "mentions"), BAD_SETS, ids=[i for i, _ in BAD_SETS])
 @pytest.mark.parametrize("command", ["query", "explain", "derive"])
-def test_bad_answer_exits_2_naming_the_choices(command: str, item: str, mentions: list[str]) -> None:
+def test_bad_answer_exits_2_naming_the_choices(
+    command: str, item: str, mentions: list[str]
+) -> None:
     _assert_user_error(*run_cli([command, "--set", item, "--json"]), *mentions)
+
+
+@functools.cache
+def _bundled_model(path: object = None) -> Model:
+    assert path is None
+    return load_model()
 
 
 SET_ITEMS = st.one_of(
     st.text(max_size=30),
     st.builds(
         lambda k, v: f"{k}={v}",
-        st.one_of(st.sampled_from(["weakness", "age_band", "emg", "als", "sex"]), st.text(max_size=10)),
-        st.one_of(st.sampled_from(["yes", "no", "not_sure", "abnormal", "55_64"]), st.text(max_size=10)),
+        st.one_of(
+            st.sampled_from(["weakness", "age_band", "emg", "als", "sex"]), st.text(max_size=10)
+        ),
+        st.one_of(
+            st.sampled_from(["yes", "no", "not_sure", "abnormal", "55_64"]), st.text(max_size=10)
+        ),
     ),
 )
 
@@ -124,7 +141,10 @@ def test_fuzzed_set_items_give_json_or_one_line_exit_2(items: list[str]) -> None
     args = ["query"]
     for item in items:
         args += ["--set", item]
-    code, out, err = run_cli([*args, "--json"])
+    # The bundled priors are loaded once (re-parsing the YAML costs ~0.1 s per run and is
+    # exercised by the priors tests above); everything after loading is the real CLI.
+    with mock.patch("model.cli.load_model", _bundled_model):
+        code, out, err = run_cli([*args, "--json"])
     if code == 0:
         data = json.loads(out)
         assert 0.0 <= data["posterior"] <= 1.0

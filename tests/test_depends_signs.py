@@ -125,7 +125,9 @@ def test_depends_findings_go_both_ways_in_a_search(model: Model) -> None:
             print(f"{node}={state} {direction} P(ALS) by {change:+.3%} given {ctx}{where}")
         if set(found) != {"raises", "lowers"}:
             missing.append((node, sorted(found)))
-    assert not missing, f"no context found for one direction (up to {MAX_CONTEXT} answers): {missing}"
+    assert not missing, (
+        f"no context found for one direction (up to {MAX_CONTEXT} answers): {missing}"
+    )
 
 
 # Found by the search above on the bundled priors (smallest context, largest effect); the

@@ -27,7 +27,9 @@ def _query_parents(model: Model) -> tuple[str, ...]:
     return model.structure.parents[model.query_node]
 
 
-def _enumerate_prior(model: Model, fixed: dict[str, str] | None = None) -> dict[tuple[str, ...], float]:
+def _enumerate_prior(
+    model: Model, fixed: dict[str, str] | None = None
+) -> dict[tuple[str, ...], float]:
     """P(parents = config, als = present) for every configuration of the query's parents."""
     fixed = fixed or {}
     parents = _query_parents(model)
@@ -41,7 +43,9 @@ def _enumerate_prior(model: Model, fixed: dict[str, str] | None = None) -> dict[
         for p, s in zip(parents, config, strict=True):
             assert not model.structure.parents[p], "the query's parents are roots"
             w *= float(model.tables[p][0][model.spec.nodes[p].states.index(s)])
-        idx = tuple(model.spec.nodes[p].states.index(s) for p, s in zip(parents, config, strict=True))
+        idx = tuple(
+            model.spec.nodes[p].states.index(s) for p, s in zip(parents, config, strict=True)
+        )
         out[config] = w * float(table[(k, *idx)])
     return out
 

@@ -51,9 +51,7 @@ def finding_grid(
     head_nodes, tail_nodes = list(findings[: k - tail]), list(findings[k - tail :])
     tail_shape = tuple(1 + s.card(n) for n in tail_nodes)
     tail_index = np.indices(tail_shape).reshape(len(tail_nodes), -1)
-    tail_evidence = {
-        n: _option_rows(s.card(n))[tail_index[i]] for i, n in enumerate(tail_nodes)
-    }
+    tail_evidence = {n: _option_rows(s.card(n))[tail_index[i]] for i, n in enumerate(tail_nodes)}
     size = int(np.prod(tail_shape))
     head_options = [range(1 + s.card(n)) for n in head_nodes]
     shape = tuple(1 + s.card(n) for n in findings)
@@ -155,9 +153,7 @@ def test_every_declared_sign_holds_for_every_partial_assignment(
         f"violations: {sum(violations.values()) + fh_bad}"
     )
     print("violations per signed node:", {**violations, "family_history": fh_bad})
-    assert set(violations) == {
-        n for n in findings if model.spec.nodes[n].sign in ("+", "-")
-    }
+    assert set(violations) == {n for n in findings if model.spec.nodes[n].sign in ("+", "-")}
     assert sum(violations.values()) == 0, violations
     assert fh_bad == 0
 
@@ -207,4 +203,3 @@ def test_exhaustive_checker_finds_a_broken_sign(model: Model) -> None:
     # the same grid on the valid point estimate is clean
     clean, _ = finding_grid(model, model.tables, subset, tail=4)
     assert sum(grid_violations(model.spec, clean, subset)[0].values()) == 0
-

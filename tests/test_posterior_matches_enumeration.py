@@ -51,7 +51,8 @@ EVIDENCE_SETS: list[dict[str, Any]] = [
     },
     # soft evidence: "not sure" (the priors' not_sure_ratio) and explicit likelihoods
     {
-        "sex": "not_sure",
+        "sex": {"female": 1.0, "male": 2.0},
+        "family_history": "not_sure",
         "fasciculations": "yes",
         "weakness": "not_sure",
         "bulbar": {"no": 0.2, "yes": 0.7},

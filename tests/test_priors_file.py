@@ -85,7 +85,13 @@ def test_design_signs_are_declared_as_the_design_lists_them(model: Model) -> Non
 
 
 def test_red_flags_are_the_design_list(model: Model) -> None:
-    assert set(model.spec.red_flags) == {"weakness", "atrophy", "bulbar", "breathing", "progression"}
+    assert set(model.spec.red_flags) == {
+        "weakness",
+        "atrophy",
+        "bulbar",
+        "breathing",
+        "progression",
+    }
     for node in model.spec.red_flags:
         assert model.spec.nodes[node].sign == "+"
 

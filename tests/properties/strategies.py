@@ -103,7 +103,9 @@ def raw_contexts(
     nodes = tuple(spec.answerable if nodes is None else nodes)
     states = [spec.nodes[n].states for n in nodes]
     unsure = [soft and not_sure_allowed(spec, n) for n in nodes]
-    options = [1 + len(s) + (int(u) + 1 if soft else 0) for s, u in zip(states, unsure, strict=True)]
+    options = [
+        1 + len(s) + (int(u) + 1 if soft else 0) for s, u in zip(states, unsure, strict=True)
+    ]
     width = max(len(s) for s in states)
 
     def build(drawn: tuple[np.ndarray, np.ndarray]) -> dict[str, AnswerInput]:

@@ -113,7 +113,9 @@ def test_pgmpy_ve_and_bp_agree_with_batched_and_brute_force_on_generated_priors(
 
 # --------------------------------------------------------------------------- random networks
 @st.composite
-def random_networks(draw: st.DrawFn, max_nodes: int = 7) -> tuple[Any, Structure, dict[str, FloatArray]]:
+def random_networks(
+    draw: st.DrawFn, max_nodes: int = 7
+) -> tuple[Any, Structure, dict[str, FloatArray]]:
     from pgmpy.models import DiscreteBayesianNetwork
 
     n_nodes = draw(st.integers(2, max_nodes))
@@ -134,7 +136,11 @@ def network_queries(draw: st.DrawFn, soft: bool = True) -> tuple[Any, ...]:
     net, structure, tables = draw(random_networks())
     query = draw(st.sampled_from(structure.nodes))
     others = [n for n in structure.nodes if n != query]
-    observed = draw(st.lists(st.sampled_from(others), unique=True, max_size=len(others)) if others else st.just([]))
+    observed = draw(
+        st.lists(st.sampled_from(others), unique=True, max_size=len(others))
+        if others
+        else st.just([])
+    )
     evidence: dict[str, FloatArray] = {}
     hard: dict[str, int] = {}
     for node in observed:
@@ -154,7 +160,9 @@ def _normalised(j: FloatArray) -> FloatArray:
 
 
 @given(case=network_queries())
-def test_batched_engine_equals_literal_enumeration_on_random_networks(case: tuple[Any, ...]) -> None:
+def test_batched_engine_equals_literal_enumeration_on_random_networks(
+    case: tuple[Any, ...],
+) -> None:
     _, structure, tables, query, evidence, _ = case
     batched = engine.joint(structure, tables, query, {n: r[None, :] for n, r in evidence.items()})
     brute = joint_by_enumeration(structure, tables, query, evidence, sum_leaves=False)

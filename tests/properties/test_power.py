@@ -60,7 +60,9 @@ def test_sign_checker_finds_a_violation_for_a_broken_theta() -> None:
     assert any(v.node == "weakness" for v in found)
     print("first violation:", next(v for v in found if v.node == "weakness"))
     # and the point estimate passes the very same contexts
-    assert not find_sign_violations(BUNDLED, BUNDLED.point, _small_contexts(BUNDLED, BUNDLED.spec.findings))
+    assert not find_sign_violations(
+        BUNDLED, BUNDLED.point, _small_contexts(BUNDLED, BUNDLED.spec.findings)
+    )
 
 
 def test_hypothesis_context_strategy_finds_the_broken_sign() -> None:
@@ -79,7 +81,10 @@ def test_hypothesis_context_strategy_finds_the_broken_sign() -> None:
     [
         (
             "weakness",
-            {f"{WEAK}.als": {"value": 0.2, "low": 0.1, "high": 0.3}, f"{WEAK}.mimic": {"value": 0.9, "low": 0.8, "high": 0.95}},
+            {
+                f"{WEAK}.als": {"value": 0.2, "low": 0.1, "high": 0.3},
+                f"{WEAK}.mimic": {"value": 0.9, "low": 0.8, "high": 0.95},
+            },
             f"{WEAK}.als.low",
         ),
         (
@@ -93,14 +98,28 @@ def test_hypothesis_context_strategy_finds_the_broken_sign() -> None:
         (
             "trigger_response",
             {
-                "nodes.trigger_response.distribution.given.present": {"value": 0.3, "low": 0.2, "high": 0.4},
-                "nodes.trigger_response.distribution.given.absent": {"value": 0.9, "low": 0.8, "high": 0.95},
+                "nodes.trigger_response.distribution.given.present": {
+                    "value": 0.3,
+                    "low": 0.2,
+                    "high": 0.4,
+                },
+                "nodes.trigger_response.distribution.given.absent": {
+                    "value": 0.9,
+                    "low": 0.8,
+                    "high": 0.95,
+                },
             },
             "nodes.trigger_response.distribution.given.present",
         ),
         (
             "family_history",
-            {"nodes.als.distribution.relative.family_history.factors.yes": {"value": 0.5, "low": 0.4, "high": 0.6}},
+            {
+                "nodes.als.distribution.relative.family_history.factors.yes": {
+                    "value": 0.5,
+                    "low": 0.4,
+                    "high": 0.6,
+                }
+            },
             "nodes.als.distribution.relative.family_history.factors.yes",
         ),
     ],
@@ -112,7 +131,11 @@ def test_broken_spec_is_caught_by_the_checker_and_rejected_by_check_spec(
     spec = _broken_spec(change)
     model = Model(spec)
     nodes = (*model.spec.findings, *model.spec.background)
-    found = [v for v in find_sign_violations(model, model.point, _small_contexts(model, nodes)) if v.node == node]
+    found = [
+        v
+        for v in find_sign_violations(model, model.point, _small_contexts(model, nodes))
+        if v.node == node
+    ]
     assert found, f"the checker missed the broken sign of {node}"
     with pytest.raises(PriorsError) as info:
         check_spec(spec, "broken.yaml")

@@ -74,7 +74,9 @@ test_tables_stay_valid_at_extreme_values = _tables_are_valid(WIDENED)
 @example(theta=WIDENED.params.lows[None, :], context={})
 @example(theta=WIDENED.params.highs[None, :], context={})
 @given(theta=thetas(WIDENED.params), context=contexts(WIDENED))
-def test_no_nan_or_inf_at_extreme_valid_values(theta: FloatArray, context: dict[str, Answer]) -> None:
+def test_no_nan_or_inf_at_extreme_valid_values(
+    theta: FloatArray, context: dict[str, Answer]
+) -> None:
     """Base rate down to 1e-9, strengths 0 and 1, leaks 0: every possible context has a
     finite posterior in [0, 1]; evidence of probability 0 is the only undefined case."""
     j = joint_matrix(WIDENED, [context, {}], theta)
