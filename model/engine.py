@@ -25,6 +25,18 @@ from model.tables import FloatArray, Structure
 DEFAULT_CHUNK = 25_000
 
 
+def scale_free(likelihood: FloatArray) -> FloatArray:
+    """Each likelihood row divided by its largest entry (all-zero rows left as they are).
+
+    A likelihood only matters up to a constant per row; rescaling keeps tiny (subnormal)
+    soft-evidence values from losing precision in the products. The joint the engine
+    returns is therefore the joint under these rescaled likelihoods.
+    """
+    top = likelihood.max(axis=-1, keepdims=True)
+    out: FloatArray = np.divide(likelihood, top, out=likelihood.copy(), where=top > 0)
+    return out
+
+
 def ancestral_set(structure: Structure, targets: set[str]) -> tuple[str, ...]:
     """``targets`` and all their ancestors, in the structure's order."""
     keep = set(targets)
@@ -124,7 +136,7 @@ def joint(
         scopes.append((node, *structure.parents[node], _DRAW))
         operands.append(np.moveaxis(tables[node], 0, -1))
     for node, lik in evidence.items():
-        arr = np.asarray(lik, dtype=np.float64)
+        arr = scale_free(np.asarray(lik, dtype=np.float64))
         if arr.ndim == 3:
             scopes.append((node, _DRAW, _SET))
             operands.append(np.moveaxis(arr, 2, 0))
