@@ -132,8 +132,9 @@ SET_ITEMS = st.one_of(
 )
 
 
-# Found by hypothesis and reported to the lead: an id holding a line break (or any other
-# line boundary, e.g. "\x1e") is echoed raw, so the error spans two lines.
+# Found by hypothesis (fixed in model/errors.py, kept as regression examples): an id holding
+# a line break (or any other line boundary, e.g. "\x1e") was echoed raw, so the error
+# spanned two lines.
 @example(items=["a\nb=yes"])
 @example(items=["\x1e"])
 @given(items=st.lists(SET_ITEMS, max_size=4))

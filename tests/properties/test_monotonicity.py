@@ -33,9 +33,10 @@ def _posteriors(model: Model, sets: list[dict[str, Answer]], theta: FloatArray) 
 
 
 # Found by hypothesis (ci profile): soft evidence whose likelihoods are all subnormal (here
-# 2.2e-311 for both sexes, which is a valid "no information" answer) underflows the joint,
-# so with family_history=yes the engine returns P(ALS) = 0.0 instead of 1.69e-10 and the
-# '+' sign of family history appears broken. Reported to the lead (normalise soft evidence).
+# 2.2e-311 for both sexes, a valid "no information" answer) underflowed the joint, so with
+# family_history=yes the engine returned P(ALS) = 0.0 instead of 1.69e-10 and the '+' sign
+# of family history looked broken. Fixed by normalising soft evidence; kept as a regression
+# example.
 TINY = 2.225073858507e-311
 UNDERFLOW_CONTEXT = {
     "age_band": "under_30",
@@ -111,7 +112,7 @@ test_posterior_non_decreasing_in_family_history_relative_risk = _non_decreasing_
     BUNDLED, FAMILY_RR
 )
 # Found by hypothesis (ci profile), the same underflow as above: subnormal soft evidence
-# gives P(ALS) = NaN at the lowest incidence of the widened box.
+# gave P(ALS) = NaN at the lowest incidence of the widened box (fixed; regression example).
 SUBNORMAL = 2.225073858507203e-309
 UNDERFLOW_AT_1E_9 = {
     "theta": WIDENED.params.lows[None, :],

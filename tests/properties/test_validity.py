@@ -16,7 +16,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from model.errors import RequestError
+from model.errors import EvidenceError, RequestError
 from model.explain import sequential_contributions, shapley, shapley_from_values
 from model.inference import (
     Answer,
@@ -78,7 +78,8 @@ def test_no_nan_or_inf_at_extreme_valid_values(
     theta: FloatArray, context: dict[str, Answer]
 ) -> None:
     """Base rate down to 1e-9, strengths 0 and 1, leaks 0: every possible context has a
-    finite posterior in [0, 1]; evidence of probability 0 is the only undefined case."""
+    finite posterior in [0, 1]; evidence of probability 0 is the only undefined case (the
+    API refuses it, see below)."""
     j = joint_matrix(WIDENED, [context, {}], theta)
     assert np.all(np.isfinite(j)) and j.min() >= 0.0
     total = j.sum(axis=2)[0]
@@ -86,6 +87,30 @@ def test_no_nan_or_inf_at_extreme_valid_values(
     if total[0] > 0:
         p = j[0, 0, 1] / total[0]
         assert 0.0 <= p <= 1.0
+
+
+def test_impossible_answers_are_refused_not_answered_with_nan() -> None:
+    """At a valid extreme (twitching with leak 0 and every cause strength 0) 'twitching = yes'
+    has probability 0: the API says so instead of returning 0/0."""
+    theta = WIDENED.point.copy()
+    for name in WIDENED.params.names:
+        if name.startswith("nodes.fasciculations.distribution."):
+            theta[0, WIDENED.params.position(name)] = 0.0
+    model = Model(spec_with_values(WIDENED.spec, theta[0]))
+    j = joint_matrix(model, [parse_answers(model.spec, {"fasciculations": "yes"})])[0, 0]
+    assert j.sum() == 0.0  # the enumeration below agrees that it is impossible
+    assert (
+        joint_by_core_enumeration(
+            model.structure,
+            model.tables,
+            model.query_node,
+            {"fasciculations": np.array([0.0, 1.0])},
+        ).sum()
+        == 0.0
+    )
+    with pytest.raises(EvidenceError, match="probability zero"):
+        query(model, {"fasciculations": "yes"})
+    assert 0.0 < query(model, {"fasciculations": "no"}).posterior < 1.0
 
 
 @given(theta=thetas(BUNDLED.params), context=contexts(BUNDLED))
