@@ -25,8 +25,7 @@ import numpy as np
 
 from model import load_model, psa, shapley
 from model.engine import joint
-from model.explain import subsets
-from model.inference import Model, background_of, log_odds_matrix, parse_answers
+from model.inference import Answers, Model, background_of, log_odds_matrix, parse_answers
 from model.network import from_pgmpy, to_pgmpy, to_pgmpy_from_tables
 from model.tables import build_tables
 from model.uncertainty import sample_parameters
@@ -51,6 +50,15 @@ ANSWERS = {
 }
 PGMPY_DRAWS = 200
 PGMPY_SUBSETS = 128
+
+
+def subsets(players: list[str], answers: Answers, base: Answers) -> list[Answers]:
+    """Evidence sets (as dictionaries, for pgmpy) ``base + S`` for every subset S of players, indexed by bitmask."""
+    out: list[Answers] = []
+    for m in range(1 << len(players)):
+        chosen = {p: answers[p] for i, p in enumerate(players) if (m >> i) & 1}
+        out.append({**base, **chosen})
+    return out
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> float:

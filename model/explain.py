@@ -99,15 +99,6 @@ def shapley_from_values(values: FloatArray) -> FloatArray:
     return out
 
 
-def subsets(players: list[str], answers: Answers, base: Answers) -> list[Answers]:
-    """Evidence sets ``base + S`` for every subset S of players, indexed by bitmask."""
-    out: list[Answers] = []
-    for m in range(1 << len(players)):
-        chosen = {p: answers[p] for i, p in enumerate(players) if (m >> i) & 1}
-        out.append({**base, **chosen})
-    return out
-
-
 def subset_joint(model: Model, answers: Answers, base: Answers, players: list[str]) -> FloatArray:
     """Joint ``(1, 2^k, 2)`` for ``base + S`` over every subset S of ``players``.
 
