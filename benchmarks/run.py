@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from model import load_model, psa, shapley
-from model.engine import joint
-from model.inference import Answers, Model, background_of, log_odds_matrix, parse_answers
-from model.network import from_pgmpy, to_pgmpy, to_pgmpy_from_tables
-from model.tables import build_tables
-from model.uncertainty import sample_parameters
+from alsodds import load_model, psa, shapley
+from alsodds.engine import joint
+from alsodds.inference import Answers, Model, background_of, log_odds_matrix, parse_answers
+from alsodds.network import from_pgmpy, to_pgmpy, to_pgmpy_from_tables
+from alsodds.tables import build_tables
+from alsodds.uncertainty import sample_parameters
 
 warnings.filterwarnings("ignore", category=FutureWarning)
 
@@ -174,7 +174,7 @@ def bench_network_size() -> None:
 def peak_rss_10m() -> float:
     """Peak resident memory (MB) of a separate process running PSA on 10,000,000 draws."""
     code = (
-        "from model import load_model, psa; import json, sys; "
+        "from alsodds import load_model, psa; import json, sys; "
         "a = json.loads(sys.argv[1]); r = psa(load_model(), a, n_draws=10_000_000); "
         "print(r.median)"
     )

@@ -1,4 +1,4 @@
-"""Entry point: ``streamlit run dashboard/app.py`` (or ``make app``).
+"""Entry point: ``alsodds app`` (or ``make app``, which runs ``streamlit run dashboard/app.py``).
 
 Three pages over one model: "Your situation" for people who notice twitching, "Base rates"
 for teaching, "Priors and sensitivity" for researchers. Educational only, not a diagnosis.
@@ -6,15 +6,9 @@ for teaching, "Priors and sensitivity" for researchers. Educational only, not a 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import streamlit as st
-
-# `streamlit run` puts dashboard/ on sys.path; the pages import `dashboard.*` from the root.
-_ROOT = str(Path(__file__).resolve().parent.parent)
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
 
 _VIEWS = Path(__file__).resolve().parent / "views"
 

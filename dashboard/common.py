@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from model import (
+from alsodds import (
     NOT_SURE,
     Derivation,
     EvidenceError,
@@ -52,7 +52,7 @@ from model import (
     two_way,
     update_params,
 )
-from model import (
+from alsodds import (
     frequency_tree as api_frequency_tree,
 )
 
@@ -273,7 +273,7 @@ def cached_yaml(model_key: str, _model: Model) -> str:
 
 def network_text(model: Model, fmt: str) -> str:
     """BIF or XMLBIF text for a download; pgmpy is imported only now (about a second)."""
-    from model.network import network_text as write_text
+    from alsodds.network import network_text as write_text
 
     if fmt not in ("bif", "xmlbif"):
         raise ValueError(f"unknown network format {fmt!r}")

@@ -4,8 +4,8 @@ The public API lives here; the CLI, the dashboard and the notebooks call only th
 Educational model only, not a diagnosis.
 """
 
-from model.errors import AlsoddsError, EvidenceError, PriorsError, RequestError
-from model.explain import (
+from alsodds.errors import AlsoddsError, EvidenceError, PriorsError, RequestError
+from alsodds.explain import (
     Contribution,
     Derivation,
     FrequencyTree,
@@ -21,7 +21,7 @@ from model.explain import (
     sequential_contributions,
     shapley,
 )
-from model.inference import (
+from alsodds.inference import (
     NOT_SURE,
     Model,
     QueryResult,
@@ -30,7 +30,7 @@ from model.inference import (
     posterior_matrix,
     query,
 )
-from model.spec import (
+from alsodds.spec import (
     NetworkSpec,
     default_priors_path,
     dump_spec,
@@ -39,7 +39,7 @@ from model.spec import (
     param_label,
     update_params,
 )
-from model.uncertainty import (
+from alsodds.uncertainty import (
     FlipResult,
     PSAResult,
     SobolResult,

@@ -20,10 +20,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from model.errors import AlsoddsError
-from model.explain import derive, explain_lines, natural_frequency, next_questions, shapley
-from model.inference import Model, load_model, parse_assignments, query
-from model.spec import load_spec
+from alsodds.errors import AlsoddsError
+from alsodds.explain import derive, explain_lines, natural_frequency, next_questions, shapley
+from alsodds.inference import Model, load_model, parse_assignments, query
+from alsodds.spec import load_spec
 
 app = typer.Typer(
     add_completion=False,
@@ -252,7 +252,7 @@ def export_cmd(
     priors: PriorsOpt = None,
 ) -> None:
     """Write the network (public ids and state names) as BIF or XMLBIF."""
-    from model.network import write_network
+    from alsodds.network import write_network
 
     model = _model(priors)
     try:
@@ -285,7 +285,7 @@ def uncertainty_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Posterior interval from sampling every parameter across its range (PSA)."""
-    from model.uncertainty import psa
+    from alsodds.uncertainty import psa
 
     model = _model(priors)
     bar = _LazyProgress("sampling")
@@ -323,7 +323,7 @@ def sensitivity_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """One-way (tornado), global (Sobol) or two-way sensitivity of the posterior."""
-    from model.uncertainty import param_table, sobol, tornado, two_way
+    from alsodds.uncertainty import param_table, sobol, tornado, two_way
 
     model = _model(priors)
     answers = _answers(set_)
@@ -404,7 +404,7 @@ def flip_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """The value a parameter would need for the posterior to cross a threshold."""
-    from model.uncertainty import flip
+    from alsodds.uncertainty import flip
 
     model = _model(priors)
     res = flip(model, _answers(set_), param, threshold)

@@ -18,8 +18,8 @@ from functools import lru_cache
 import numpy as np
 import opt_einsum as oe
 
-from model.errors import RequestError
-from model.tables import FloatArray, Structure
+from alsodds.errors import RequestError
+from alsodds.tables import FloatArray, Structure
 
 #: Draws per chunk when streaming; bounded memory whatever the total.
 DEFAULT_CHUNK = 25_000

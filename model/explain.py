@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.errors import RequestError
-from model.inference import (
+from alsodds.errors import RequestError
+from alsodds.inference import (
     Answer,
     AnswerInput,
     Answers,
@@ -28,8 +28,8 @@ from model.inference import (
     parse_answers,
     query,
 )
-from model.spec import RateDist, WeightsDist
-from model.tables import FloatArray, build_tables
+from alsodds.spec import RateDist, WeightsDist
+from alsodds.tables import FloatArray, build_tables
 
 #: Beyond this many answered findings the 2^k subsets stop being cheap.
 MAX_SHAPLEY_PLAYERS = 20

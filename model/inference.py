@@ -1,7 +1,7 @@
 """The public inference API: a compiled model, answers, and what they do to P(query).
 
-Everything here is computed by the batched engine (:mod:`model.engine`); pgmpy is only the
-reference engine in tests and the route to standard file formats (:mod:`model.network`).
+Everything here is computed by the batched engine (:mod:`alsodds.engine`); pgmpy is only the
+reference engine in tests and the route to standard file formats (:mod:`alsodds.network`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from model import engine
-from model.errors import EvidenceError
-from model.spec import (
+from alsodds import engine
+from alsodds.errors import EvidenceError
+from alsodds.spec import (
     BernoulliDist,
     ConditionalDist,
     NetworkSpec,
@@ -24,7 +24,7 @@ from model.spec import (
     default_priors_path,
     load_spec,
 )
-from model.tables import FloatArray, ParameterSet, Structure, build_tables, structure_of
+from alsodds.tables import FloatArray, ParameterSet, Structure, build_tables, structure_of
 
 #: The answer that turns a finding into soft evidence.
 NOT_SURE = "not_sure"

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from model.errors import RequestError
-from model.tables import FloatArray, Structure, check_tables
+from alsodds.errors import RequestError
+from alsodds.tables import FloatArray, Structure, check_tables
 
 if TYPE_CHECKING:
-    from model.inference import Model
+    from alsodds.inference import Model
 
 Format = Literal["bif", "xmlbif"]
 FORMATS: tuple[Format, ...] = ("bif", "xmlbif")

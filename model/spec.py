@@ -3,7 +3,7 @@
 A priors file describes the whole network as data: nodes, states, parents (implied by each
 node's distribution) and every parameter with its value, plausible range and source.
 :func:`load_spec` turns a file into an immutable :class:`NetworkSpec` or raises a single
-:class:`~model.errors.PriorsError` naming the file, the field, the bad value and what is
+:class:`~alsodds.errors.PriorsError` naming the file, the field, the bad value and what is
 allowed.
 """
 
@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from model.errors import PriorsError
+from alsodds.errors import PriorsError
 
 MAX_FILE_BYTES = 1_000_000
+PRIORS_FILE = "als_default.yaml"
 STATE_PATTERN = r"^[A-Za-z0-9_]+$"
 _ASSUMPTION_PREFIX = "assumption:"
 
@@ -338,8 +340,11 @@ def load_spec(path: str | Path) -> NetworkSpec:
 
 
 def default_priors_path() -> Path:
-    """The bundled default priors (``priors/als_default.yaml`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "priors" / "als_default.yaml"
+    """The bundled default priors: ``alsodds/priors/`` in a wheel, ``priors/`` in a checkout."""
+    package = Path(str(resources.files("alsodds")))
+    installed = package / "priors" / PRIORS_FILE
+    # An editable install maps `alsodds` to model/, whose sibling priors/ holds the file.
+    return installed if installed.is_file() else package.parent / "priors" / PRIORS_FILE
 
 
 # --------------------------------------------------------------------------- semantic checks

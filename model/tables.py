@@ -15,8 +15,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from model.errors import RequestError
-from model.spec import (
+from alsodds.errors import RequestError
+from alsodds.spec import (
     BernoulliDist,
     ConditionalDist,
     NetworkSpec,

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from model.engine import DEFAULT_CHUNK, chunks
-from model.errors import RequestError
-from model.inference import (
+from alsodds.engine import DEFAULT_CHUNK, chunks
+from alsodds.errors import RequestError
+from alsodds.inference import (
     AnswerInput,
     Answers,
     Model,
@@ -31,8 +31,8 @@ from model.inference import (
     log_odds_matrix,
     parse_answers,
 )
-from model.spec import RateDist, param_label
-from model.tables import FloatArray, build_tables
+from alsodds.spec import RateDist, param_label
+from alsodds.tables import FloatArray, build_tables
 
 if TYPE_CHECKING:
     import pandas as pd

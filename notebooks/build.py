@@ -1164,7 +1164,7 @@ NOTEBOOK_03: list[Cell] = [
         import yaml
 
         import model as M
-        from model.network import from_pgmpy, pgmpy_posterior, read_network, write_network
+        from alsodds.network import from_pgmpy, pgmpy_posterior, read_network, write_network
 
         warnings.filterwarnings("ignore", category=FutureWarning)
         warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm, via pgmpy

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import yaml
 
-from model.errors import EvidenceError
-from model.inference import NOT_SURE, Answer, Model, joint_matrix, parse_answers
-from model.spec import NetworkSpec, default_priors_path, spec_from_data
-from model.tables import FloatArray, ParameterSet, Structure
+from alsodds.errors import EvidenceError
+from alsodds.inference import NOT_SURE, Answer, Model, joint_matrix, parse_answers
+from alsodds.spec import NetworkSpec, default_priors_path, spec_from_data
+from alsodds.tables import FloatArray, ParameterSet, Structure
 
 #: Relative tolerance for "never lowers" / "never raises" and for engine agreement.
 RTOL = 1e-12

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
-from model import FrequencyTree, QueryResult, base_rate_parameter, natural_frequency
+from alsodds import FrequencyTree, QueryResult, base_rate_parameter, natural_frequency
+from alsodds.dashboard import charts, common
 
 #: The finding the lesson starts with, if the network has it (design.md's public id).
 LESSON = ("fasciculations", "yes")

@@ -13,8 +13,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
-from model import (
+from alsodds import (
     NetworkSpec,
     PriorsError,
     base_rate_parameter,
@@ -22,6 +21,7 @@ from model import (
     natural_frequency,
     update_params,
 )
+from alsodds.dashboard import charts, common
 
 EDITABLE = ("value", "low", "high")
 ROLE_SHAPES = {

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, common
-from model import QueryResult, factor_words, natural_frequency
+from alsodds import QueryResult, factor_words, natural_frequency
+from alsodds.dashboard import charts, common
 
 #: Headings for the question groups of the priors file, in the order a person would go.
 GROUP_TITLES: dict[str, str] = {

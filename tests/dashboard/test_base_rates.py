@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.common import percent
-from model import (
+from alsodds import (
     Model,
     base_rate_parameter,
     derive,
@@ -13,6 +12,7 @@ from model import (
     query,
     update_params,
 )
+from alsodds.dashboard.common import percent
 from tests.dashboard.conftest import make_app, metric
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from model import Model, natural_frequency, query
+from alsodds import Model, natural_frequency, query
 from tests.dashboard.browser import (
     CHROMIUM,
     ROOT,

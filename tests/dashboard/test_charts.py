@@ -6,8 +6,8 @@ import jsonschema
 import pytest
 from altair.vegalite.v6.schema.core import load_schema
 
-from dashboard import charts
-from dashboard.common import png_bytes, svg_text
+from alsodds.dashboard import charts
+from alsodds.dashboard.common import png_bytes, svg_text
 
 BARS = [
     charts.Bar("Muscle twitching: yes", 2.9, "×2.9"),

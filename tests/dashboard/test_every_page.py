@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model import load_model
+from alsodds import load_model
 from tests.dashboard.conftest import DENIAL, PAGES, bad_ratios, make_app, rendered_text
 
 SITUATIONS = [

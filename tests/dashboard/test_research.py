@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.common import MODEL_STATE
-from model import (
+from alsodds import (
     Model,
     PriorsError,
     default_priors_path,
@@ -17,6 +16,7 @@ from model import (
     psa,
     query,
 )
+from alsodds.dashboard.common import MODEL_STATE
 from tests.dashboard.conftest import answer, make_app, metric
 
 ANSWERS = {"age_band": "30_44", "fasciculations": "yes"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from model import Model, factor_words, natural_frequency, query
+from alsodds import Model, factor_words, natural_frequency, query
 from tests.dashboard.conftest import answer, make_app, metric, rendered_text
 
 RESULT = "With your answers"

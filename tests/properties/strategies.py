@@ -18,9 +18,9 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from model.inference import NOT_SURE, Answer, AnswerInput, Model, parse_answers
-from model.spec import spec_from_data
-from model.tables import FloatArray, ParameterSet
+from alsodds.inference import NOT_SURE, Answer, AnswerInput, Model, parse_answers
+from alsodds.spec import spec_from_data
+from alsodds.tables import FloatArray, ParameterSet
 from tests.oracles import not_sure_allowed, widened_data
 
 UNIT = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)

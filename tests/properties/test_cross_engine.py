@@ -21,10 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import engine
-from model.inference import Answer, Model, joint_matrix, load_model
-from model.network import from_pgmpy, to_pgmpy_from_tables
-from model.tables import FloatArray, Structure, build_tables
+from alsodds import engine
+from alsodds.inference import Answer, Model, joint_matrix, load_model
+from alsodds.network import from_pgmpy, to_pgmpy_from_tables
+from alsodds.tables import FloatArray, Structure, build_tables
 from tests.oracles import (
     RTOL,
     evidence_vectors,

@@ -20,15 +20,22 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from model.errors import EvidenceError, PriorsError
-from model.inference import load_model, parse_answers, query
-from model.spec import MAX_FILE_BYTES, NetworkSpec, load_spec, load_spec_text, spec_from_data
-from model.tables import ParameterSet
+from alsodds.errors import EvidenceError, PriorsError
+from alsodds.inference import load_model, parse_answers, query
+from alsodds.spec import (
+    MAX_FILE_BYTES,
+    NetworkSpec,
+    default_priors_path,
+    load_spec,
+    load_spec_text,
+    spec_from_data,
+)
+from alsodds.tables import ParameterSet
 from tests.oracles import bundled_data, param_slot
 
 BUNDLED = load_model()
 BASE_DATA = bundled_data()
-BASE_TEXT = (Path(__file__).resolve().parents[2] / "priors" / "als_default.yaml").read_text()
+BASE_TEXT = default_priors_path().read_text()
 PARAMS = ParameterSet.from_spec(BUNDLED.spec)
 PROBABILITIES = [n for n, k in zip(PARAMS.names, PARAMS.kinds, strict=True) if k == "probability"]
 NODES = list(BASE_DATA["nodes"])

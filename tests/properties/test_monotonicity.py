@@ -15,8 +15,8 @@ import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from model.inference import Answer, Model, joint_matrix, load_model, parse_answers
-from model.tables import FloatArray
+from alsodds.inference import Answer, Model, joint_matrix, load_model, parse_answers
+from alsodds.tables import FloatArray
 from tests.oracles import RTOL, find_sign_violations
 from tests.properties.strategies import contexts, one_parameter, thetas, widened_model
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from hypothesis import find, settings
 
-from model.errors import PriorsError
-from model.inference import Answer, Model, load_model, parse_answers
-from model.spec import NetworkSpec, check_spec, spec_from_data
-from model.tables import FloatArray
+from alsodds.errors import PriorsError
+from alsodds.inference import Answer, Model, load_model, parse_answers
+from alsodds.spec import NetworkSpec, check_spec, spec_from_data
+from alsodds.tables import FloatArray
 from tests.oracles import bundled_data, find_sign_violations, param_slot
 from tests.properties.strategies import contexts
 

@@ -16,9 +16,9 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from model.errors import EvidenceError, RequestError
-from model.explain import sequential_contributions, shapley, shapley_from_values
-from model.inference import (
+from alsodds.errors import EvidenceError, RequestError
+from alsodds.explain import sequential_contributions, shapley, shapley_from_values
+from alsodds.inference import (
     Answer,
     AnswerInput,
     Model,
@@ -28,7 +28,7 @@ from model.inference import (
     posterior_matrix,
     query,
 )
-from model.tables import FloatArray, build_tables, check_tables
+from alsodds.tables import FloatArray, build_tables, check_tables
 from tests.oracles import (
     evidence_vectors,
     joint_by_core_enumeration,

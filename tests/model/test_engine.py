@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model.inference import Model, parse_answers, posterior_matrix, query
+from alsodds.inference import Model, parse_answers, posterior_matrix, query
 from tests.oracles import (
     RTOL,
     evidence_vectors,
@@ -139,7 +139,7 @@ def test_pgmpy_variable_elimination_equals_full_joint(
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.inference import VariableElimination
 
-    from model.network import to_pgmpy
+    from alsodds.network import to_pgmpy
 
     parsed = parse_answers(model.spec, evidence)
     vectors = evidence_vectors(model, parsed, model.point[0])

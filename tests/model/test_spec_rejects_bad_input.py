@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from model.errors import EvidenceError, PriorsError
-from model.inference import Model, parse_answers, query
-from model.spec import MAX_FILE_BYTES, load_spec, load_spec_text
+from alsodds.errors import EvidenceError, PriorsError
+from alsodds.inference import Model, parse_answers, query
+from alsodds.spec import MAX_FILE_BYTES, default_priors_path, load_spec, load_spec_text
 from tests.oracles import bundled_data
 
 W = "nodes.weakness.distribution"
@@ -105,7 +105,7 @@ def _nan(text: str) -> str:
     return _dump(data).replace("NAN_HERE", ".nan")
 
 
-BASE = (Path(__file__).resolve().parent.parent / "priors" / "als_default.yaml").read_text()
+BASE = default_priors_path().read_text()
 
 # (id, text, expected field (substring), value shown (substring), allowed (substring))
 CASES: list[tuple[str, str, str, str, str]] = [

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from model.inference import Model
-from model.spec import NoisyOrDist
-from model.tables import ParameterSet
+from alsodds.inference import Model
+from alsodds.spec import NoisyOrDist
+from alsodds.tables import ParameterSet
 from tests.oracles import bundled_data
 
 ASSUMPTION = "assumption:"

@@ -24,10 +24,10 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from model import engine
-from model.inference import Model
-from model.spec import NetworkSpec
-from model.tables import FloatArray, build_tables
+from alsodds import engine
+from alsodds.inference import Model
+from alsodds.spec import NetworkSpec
+from alsodds.tables import FloatArray, build_tables
 from tests.oracles import RTOL
 
 TAIL = 11  # findings varied inside one engine call: 3^11 = 177,147 evidence sets

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model import engine
-from model.inference import Model, parse_answers, posterior_matrix
-from model.network import (
+from alsodds import engine
+from alsodds.inference import Model, parse_answers, posterior_matrix
+from alsodds.network import (
     from_pgmpy,
     network_text,
     pgmpy_posterior,
@@ -19,9 +19,9 @@ from model.network import (
     to_pgmpy_from_tables,
     write_network,
 )
-from model.tables import build_tables
+from alsodds.tables import build_tables
+from tests.model.test_engine import EVIDENCE_SETS, IDS
 from tests.oracles import RTOL, evidence_vectors
-from tests.test_posterior_matches_enumeration import EVIDENCE_SETS, IDS
 
 # pgmpy announces API moves with FutureWarnings at import time; they are not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from model import Model, RequestError, frequency_tree, query, shapley
-from model.explain import sequential_contributions
+from alsodds import Model, RequestError, frequency_tree, query, shapley
+from alsodds.explain import sequential_contributions
 
 
 def test_frequency_tree_counts_add_up_and_match_the_queries(model: Model) -> None:

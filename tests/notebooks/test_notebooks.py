@@ -19,7 +19,7 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 EXPECTED = {
@@ -74,7 +74,7 @@ def test_notebooks_match_their_build_script() -> None:
 
 
 def test_notebooks_use_only_the_public_api() -> None:
-    allowed = {"import model as M", "from model.network import"}
+    allowed = {"import model as M", "from alsodds.network import"}
     for path in NOTEBOOKS:
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:

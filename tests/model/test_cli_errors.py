@@ -1,7 +1,7 @@
 """The CLI turns every bad priors file and every bad answer into one stderr line, exit 2.
 
 Runs ``model.cli.main`` in-process (stdout/stderr redirected), for each bad priors case of
-tests/test_bad_inputs.py through ``validate`` and ``query --priors``, for bad ``--set``
+tests/model/test_spec_rejects_bad_input.py through ``validate`` and ``query --priors``, for bad ``--set``
 items, and for hypothesis-generated ``--set`` items.
 """
 
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from model.cli import main
-from model.inference import Model, load_model
+from alsodds.cli import main
+from alsodds.inference import Model, load_model
 from tests.test_bad_inputs import BASE, CASES
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from model import Model, query
-from model.cli import main
-from model.network import pgmpy_posterior, read_network
+from alsodds import Model, query
+from alsodds.cli import main
+from alsodds.network import pgmpy_posterior, read_network
 
 PUBLIC_IDS = {
     "age_band": ["under_30", "30_44", "45_54", "55_64", "65_74", "75_plus"],
@@ -163,7 +163,7 @@ def test_invalid_analysis_requests_exit_2(
 
 def test_query_does_not_import_pgmpy() -> None:
     code = (
-        "import sys; from model.cli import main; "
+        "import sys; from alsodds.cli import main; "
         "sys.argv = ['alsodds', 'query', '--set', 'weakness=yes', '--json']; main(); "
         "assert 'pgmpy' not in sys.modules, 'pgmpy imported'"
     )

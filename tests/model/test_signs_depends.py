@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model import engine
-from model.inference import Model, parse_answers, posterior_matrix, query
-from model.spec import BernoulliDist, NoisyOrDist
-from model.tables import FloatArray, build_tables
+from alsodds import engine
+from alsodds.inference import Model, parse_answers, posterior_matrix, query
+from alsodds.spec import BernoulliDist, NoisyOrDist
+from alsodds.tables import FloatArray, build_tables
 from tests.oracles import evidence_vectors, joint_by_core_enumeration, posterior_from_joint
 
 MAX_CONTEXT = 6

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from model import (
+from alsodds import (
     Model,
     RequestError,
     base_rate_parameter,
@@ -23,7 +23,7 @@ from model import (
     two_way,
     update_params,
 )
-from model.uncertainty import sample_parameters
+from alsodds.uncertainty import sample_parameters
 
 ANSWERS = {"age_band": "45_54", "fasciculations": "yes", "weakness": "no"}
 

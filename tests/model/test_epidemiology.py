@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model.explain import derive, implied_incidence_per_100k
-from model.inference import Model, query
-from model.spec import RateDist
+from alsodds.explain import derive, implied_incidence_per_100k
+from alsodds.inference import Model, query
+from alsodds.spec import RateDist
 
 #: Published annual incidence per 100,000 (seed 000 about 2; Marin 2017 / Xu 2020 1.6-2.2;
 #: some registries nearly 3; seed 001's 5,000 US cases a year is about 1.9).

@@ -11,16 +11,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from model.errors import RequestError
-from model.explain import derive, next_questions, shapley_from_values
-from model.inference import (
+from alsodds.errors import RequestError
+from alsodds.explain import derive, next_questions, shapley_from_values
+from alsodds.inference import (
     Model,
     log_odds_matrix,
     parse_answers,
     posterior_matrix,
     query,
 )
-from model.tables import build_tables, check_tables
+from alsodds.tables import build_tables, check_tables
 from tests.oracles import evidence_vectors, joint_by_core_enumeration
 
 
