@@ -30,6 +30,7 @@ from alsodds.inference import (
     posterior_matrix,
     query,
 )
+from alsodds.numbers import People, people, plain_number, times
 from alsodds.spec import (
     NetworkSpec,
     default_priors_path,
@@ -66,6 +67,7 @@ __all__ = [
     "Model",
     "NetworkSpec",
     "PSAResult",
+    "People",
     "PriorsError",
     "QueryResult",
     "QuestionValue",
@@ -91,6 +93,8 @@ __all__ = [
     "param_label",
     "param_table",
     "parse_answers",
+    "people",
+    "plain_number",
     "posterior_matrix",
     "psa",
     "query",
@@ -98,6 +102,7 @@ __all__ = [
     "shapley",
     "sobol",
     "sobol_indices",
+    "times",
     "tornado",
     "two_way",
     "update_params",
