@@ -34,7 +34,9 @@ test: lint
 search: $(STAMP)
 	$(BIN)/python -m pytest -n 2 tests/properties --hypothesis-profile=search -p no:cacheprovider
 
+# JupyterLab (with jupytext, so notebooks/*.py open as notebooks and saving keeps the pair in step).
 notebooks: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,notebooks]"
 	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
