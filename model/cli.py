@@ -69,7 +69,7 @@ def _answers(items: list[str] | None) -> dict[str, str]:
     return parse_assignments(items or [])
 
 
-def _emit(data: dict[str, Any]) -> None:
+def _emit(data: dict[str, Any] | list[Any]) -> None:
     sys.stdout.write(json.dumps(data, indent=2, allow_nan=False, default=_jsonable) + "\n")
 
 
@@ -420,6 +420,53 @@ def flip_cmd(
             f"{res.label}: crosses {threshold} at {res.crossing:.4g} (declared {res.value:g}, "
             f"range {res.low:g}-{res.high:g}: {where} the range)."
         )
+
+
+@app.command("validation")
+def validation_cmd(
+    priors: PriorsOpt = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", help="Validation targets YAML (default: the bundled one)."),
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the table as Markdown (docs/validation.md).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """The model beside published figures; exit 1 when a row fails or does not apply."""
+    from alsodds.validation import (
+        all_passed,
+        format_range,
+        format_value,
+        load_targets,
+        run_validation,
+        validation_markdown,
+    )
+
+    model = _model(priors)
+    spec = load_targets(targets)
+    rows = run_validation(model, spec)
+    if as_json:
+        _emit([r.to_dict() for r in rows])
+    elif markdown:
+        sys.stdout.write(validation_markdown(spec, rows, model.source))
+    else:
+        table = Table(title=spec.title)
+        for col in ("quantity", "model", "published", "result"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r.quantity,
+                format_value(r.model, r.unit),
+                format_range(r.low, r.high, r.unit),
+                r.status if r.reason is None else f"n/a: {r.reason}",
+            )
+        out.print(table, markup=False)
+        _disclaimer(model)
+    if not all_passed(rows):
+        # typer.Exit is returned, not raised, under standalone_mode=False; exit directly.
+        sys.exit(1)
 
 
 def main() -> None:
