@@ -30,6 +30,7 @@ from alsodds.inference import (
     posterior_matrix,
     query,
 )
+from alsodds.marginals import conditional_probability
 from alsodds.numbers import People, people, plain_number, times
 from alsodds.spec import (
     NetworkSpec,
@@ -55,6 +56,15 @@ from alsodds.uncertainty import (
     tornado,
     two_way,
 )
+from alsodds.validation import (
+    RowResult,
+    ValidationTargets,
+    all_passed,
+    default_targets_path,
+    load_targets,
+    run_validation,
+    validation_markdown,
+)
 
 __all__ = [
     "NOT_SURE",
@@ -72,12 +82,17 @@ __all__ = [
     "QueryResult",
     "QuestionValue",
     "RequestError",
+    "RowResult",
     "ShapleyResult",
     "SobolResult",
     "TornadoBar",
     "TwoWayGrid",
+    "ValidationTargets",
+    "all_passed",
     "base_rate_parameter",
+    "conditional_probability",
     "default_priors_path",
+    "default_targets_path",
     "derive",
     "dump_spec",
     "explain_lines",
@@ -88,6 +103,7 @@ __all__ = [
     "load_model",
     "load_spec",
     "load_spec_text",
+    "load_targets",
     "natural_frequency",
     "next_questions",
     "param_label",
@@ -98,6 +114,7 @@ __all__ = [
     "posterior_matrix",
     "psa",
     "query",
+    "run_validation",
     "sequential_contributions",
     "shapley",
     "sobol",
@@ -106,4 +123,5 @@ __all__ = [
     "tornado",
     "two_way",
     "update_params",
+    "validation_markdown",
 ]
