@@ -321,22 +321,27 @@ def count(n: float) -> str:
 
 def draw_tree(tree: M.FrequencyTree, who: str, finding_words: str) -> None:
     """The dashboard's frequency-tree figure for one `frequency_tree` result."""
-    node = charts.TreeNode
+
+    def box(key: str, level: int, slot: float, n: float, words: str, parent: str | None) -> Any:
+        highlight = key in ("qf", "nf")  # the two groups with the finding
+        return charts.TreeNode(
+            key=key,
+            level=level,
+            slot=slot,
+            count=count(n),
+            words=words,
+            parent=parent,
+            highlight=highlight,
+        )
+
     nodes = [
-        node("all", 0, 1.5, (f"{tree.population:,}", who), None),
-        node("q", 1, 0.5, (count(tree.with_query), "early ALS"), "all"),
-        node("nq", 1, 2.5, (count(tree.without_query), "no ALS"), "all"),
-        node("qf", 2, 0, (count(tree.with_query_with_finding), f"ALS, {finding_words}"), "q", True),
-        node("qn", 2, 1, (count(tree.with_query_without_finding), "ALS, without"), "q"),
-        node(
-            "nf",
-            2,
-            2,
-            (count(tree.without_query_with_finding), f"no ALS, {finding_words}"),
-            "nq",
-            True,
-        ),
-        node("nn", 2, 3, (count(tree.without_query_without_finding), "no ALS, without"), "nq"),
+        box("all", 0, 1.5, tree.population, who, None),
+        box("q", 1, 0.5, tree.with_query, "early ALS", "all"),
+        box("nq", 1, 2.5, tree.without_query, "no ALS", "all"),
+        box("qf", 2, 0, tree.with_query_with_finding, f"ALS, {finding_words}", "q"),
+        box("qn", 2, 1, tree.with_query_without_finding, "ALS, without", "q"),
+        box("nf", 2, 2, tree.without_query_with_finding, f"no ALS, {finding_words}", "nq"),
+        box("nn", 2, 3, tree.without_query_without_finding, "no ALS, without", "nq"),
     ]
     show(charts.frequency_tree(nodes, f"{tree.population:,} {who}"))
     with_finding = tree.with_query_with_finding + tree.without_query_with_finding
