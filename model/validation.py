@@ -440,10 +440,10 @@ def validation_markdown(
         "|---|---|---|---|---|---|---|",
     ]
     for i, r in enumerate(results, 1):
-        cited = ", ".join("assumption" if s.startswith(_ASSUMPTION_PREFIX) else s for s in r.source)
+        keys = ", ".join("assumption" if s.startswith(_ASSUMPTION_PREFIX) else s for s in r.source)
         lines.append(
             f"| {i} | {_cell(r.quantity)} | {format_value(r.model, r.unit)} | "
-            f"{format_range(r.low, r.high, r.unit)} | {_cell(r.unit)} | {cited} | "
+            f"{format_range(r.low, r.high, r.unit)} | {_cell(r.unit)} | {keys} | "
             f"{_VERDICT[r.status]} |"
         )
     lines += ["", "## Notes", ""]
