@@ -2,21 +2,56 @@
 
 Three pages over one model: "Your situation" for people who notice twitching, "Base rates"
 for teaching, "Priors and sensitivity" for researchers. Educational only, not a diagnosis.
+Each page is a module in ``views/`` whose ``render()`` draws it; importing them draws nothing.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
+import numpy as np
 import streamlit as st
+from PIL import Image
 
-_VIEWS = Path(__file__).resolve().parent / "views"
+from alsodds.dashboard.views import base_rates, research, situation
+
+TITLE = "alsodds - twitching and ALS, explained"
+
+
+def page_icon(size: int = 32) -> Image.Image:
+    """The tab icon, drawn here (a ring of dots) so the page fetches nothing from elsewhere."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    r = np.hypot(xx - (size - 1) / 2, yy - (size - 1) / 2)
+    img = np.full((size, size, 4), 0, dtype=np.uint8)
+    ring = (r > size * 0.28) & (r < size * 0.46)
+    img[ring] = (0, 114, 178, 255)
+    img[r <= size * 0.16] = (213, 94, 0, 255)
+    return Image.fromarray(img, mode="RGBA")
+
+
+def pages() -> list[st.Page]:
+    return [
+        st.Page(
+            situation.render,
+            title="Your situation",
+            icon=":material/person:",
+            url_path="situation",
+            default=True,
+        ),
+        st.Page(
+            base_rates.render, title="Base rates", icon=":material/school:", url_path="base_rates"
+        ),
+        st.Page(
+            research.render,
+            title="Priors and sensitivity",
+            icon=":material/science:",
+            url_path="research",
+        ),
+    ]
 
 
 def main() -> None:
     st.set_page_config(
-        page_title="alsodds - twitching and ALS, explained",
-        page_icon=":material/neurology:",
+        page_title=TITLE,
+        page_icon=page_icon(),
         layout="wide",
         menu_items={
             "Get help": None,
@@ -24,28 +59,8 @@ def main() -> None:
             "About": "alsodds: an educational Bayesian network. Educational only, not a diagnosis.",
         },
     )
-    pages = [
-        st.Page(
-            str(_VIEWS / "situation.py"),
-            title="Your situation",
-            icon=":material/person:",
-            url_path="situation",
-            default=True,
-        ),
-        st.Page(
-            str(_VIEWS / "base_rates.py"),
-            title="Base rates",
-            icon=":material/school:",
-            url_path="base_rates",
-        ),
-        st.Page(
-            str(_VIEWS / "research.py"),
-            title="Priors and sensitivity",
-            icon=":material/science:",
-            url_path="research",
-        ),
-    ]
-    st.navigation(pages).run()
+    st.navigation(pages()).run()
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from alsodds.numbers import denominator_words
+
 # Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 ORANGE = "#E69F00"
 SKY = "#56B4E9"
@@ -26,20 +28,21 @@ GREY = "#B0B0B0"
 DARK = "#333333"
 
 FONT = "Helvetica, Arial, sans-serif"
-#: The people one block in the overview of an icon array stands for, and the grid shape.
-BLOCK = 100
-OVERVIEW_COLUMNS = 40
-OVERVIEW_ROWS = 25
-ZOOM_SIDE = 10
 
 
 #: The same look as :func:`_finish`, for specs written directly as dicts.
 CONFIG: dict[str, Any] = {
     "font": FONT,
     "background": "white",
-    "axis": {"labelFontSize": 16, "titleFontSize": 18, "labelLimit": 420, "titlePadding": 10},
-    "legend": {"labelFontSize": 16, "titleFontSize": 16, "labelLimit": 480, "symbolSize": 200},
-    "title": {"fontSize": 22, "anchor": "start", "subtitleFontSize": 16, "offset": 12},
+    "axis": {"labelFontSize": 14, "titleFontSize": 15, "labelLimit": 150, "titlePadding": 8},
+    "legend": {"labelFontSize": 14, "titleFontSize": 14, "labelLimit": 300, "symbolSize": 150},
+    "title": {
+        "fontSize": 18,
+        "anchor": "start",
+        "subtitleFontSize": 14,
+        "offset": 10,
+        "limit": 340,
+    },
     "view": {"stroke": None},
 }
 
@@ -51,159 +54,155 @@ def _raw(body: dict[str, Any]) -> dict[str, Any]:
     building them through Altair (object model and schema validation) would cost more than
     the whole model computation.
     """
-    return {**body, "config": CONFIG, "autosize": {"type": "pad", "contains": "padding"}}
+    return {"autosize": {"type": "pad", "contains": "padding"}, **body, "config": CONFIG}
 
 
 def _finish(chart: Any) -> dict[str, Any]:
     """Projector-friendly fonts and a plain background; returns the Vega-Lite dict."""
     styled = (
         chart.configure(font=FONT, background="white")
-        .configure_axis(labelFontSize=16, titleFontSize=18, labelLimit=420, titlePadding=10)
-        .configure_legend(labelFontSize=16, titleFontSize=16, labelLimit=480, symbolSize=200)
-        .configure_title(fontSize=22, anchor="start", subtitleFontSize=16, offset=12)
-        .configure_header(labelFontSize=16, titleFontSize=18)
+        .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=150, titlePadding=8)
+        .configure_legend(labelFontSize=14, titleFontSize=14, labelLimit=300, symbolSize=150)
+        .configure_title(fontSize=18, anchor="start", subtitleFontSize=14, offset=10)
+        .configure_header(labelFontSize=14, titleFontSize=15)
         .configure_view(stroke=None)
     )
     out: dict[str, Any] = styled.to_dict()
-    # Fixed sizes: the marks keep their size and the text its legibility (Streamlit would
-    # otherwise squeeze axes, labels and legend into the plotting width).
-    out["autosize"] = {"type": "pad", "contains": "padding"}
+    # Charts take their column's width (never wider than a phone's screen): the plot
+    # shrinks to leave room for its labels, which are limited in length.
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
     return out
 
 
 # --------------------------------------------------------------------------- icon array
 @dataclass(frozen=True)
 class IconArrayLayout:
-    """Where the cases sit in a 100,000-person icon array (whole people, for drawing)."""
+    """How a crowd of ``denominator`` people is drawn: one mark per person up to 1,000
+    people, else 1,000 squares of equal groups; ``filled`` is each case square's share."""
 
-    shown: int
-    first_block: int
-    blocks_with_cases: int
-    in_zoom_block: int
+    denominator: int
+    cases: int
+    per_mark: int
+    columns: int
+    rows: int
+    filled: tuple[float, ...]
+    first: int
+
+    @property
+    def marks(self) -> int:
+        return self.columns * self.rows
+
+    @property
+    def tiny(self) -> bool:
+        """True when the cases fill less than one mark (they are ringed so they can be found)."""
+        return 0 < self.cases < self.per_mark
 
 
-def icon_layout(expected_cases: float) -> IconArrayLayout:
-    """Round the expected count to whole people and place them for drawing.
+def icon_layout(cases: int | None, denominator: int) -> IconArrayLayout:
+    """Place whole people with the condition in a crowd of ``denominator``, at scale.
 
-    Up to one block's worth, the cases are grouped in one block near the middle so the eye
-    can find them; more cases fill blocks from the top left.
+    Every mark stands for the same number of people; a square holding fewer cases than
+    people is filled only in that share, so nothing is enlarged.
     """
-    total_blocks = OVERVIEW_COLUMNS * OVERVIEW_ROWS
-    shown = max(0, min(round(expected_cases), total_blocks * BLOCK))
-    blocks = -(-shown // BLOCK)
-    first = (OVERVIEW_ROWS // 2) * OVERVIEW_COLUMNS + OVERVIEW_COLUMNS // 2 if blocks == 1 else 0
-    return IconArrayLayout(shown, first, blocks, min(shown, BLOCK))
+    n = max(0, min(cases or 0, denominator))
+    if denominator <= 1_000:
+        columns = 10 if denominator <= 100 else 40
+        per = 1
+    else:
+        columns = 40
+        per = denominator // 1_000
+    rows = -(-denominator // (per * columns))
+    full, rest = divmod(n, per)
+    filled = (1.0,) * full + ((rest / per,) if rest else ())
+    total = columns * rows
+    # a single mark's worth sits in the middle so the eye finds it; more fill from the top
+    first = (rows // 2) * columns + columns // 2 if len(filled) == 1 and per > 1 else 0
+    return IconArrayLayout(denominator, n, per, columns, rows, filled, min(first, total - 1))
 
 
-def _dots(
-    rows: list[dict[str, Any]],
-    field: str,
-    domain: list[str],
-    colours: list[str],
-    shapes: list[str],
-    sizes: list[int],
-    title: dict[str, str],
-    step: int,
-    columns: int,
-    lines: int,
-) -> dict[str, Any]:
-    """One grid of marks; the category is shown by colour, shape and size together."""
-    legend = {"title": None, "orient": "bottom", "direction": "vertical"}
-    return {
-        "title": title,
-        "data": {"values": rows},
-        "mark": {"type": "point", "filled": True, "opacity": 1},
-        "width": columns * step,
-        "height": lines * step,
-        "encoding": {
-            "x": {"field": "col", "type": "ordinal", "axis": None},
-            "y": {"field": "row", "type": "ordinal", "axis": None},
-            "color": {
-                "field": field,
-                "type": "nominal",
-                "scale": {"domain": domain, "range": colours},
-                "legend": legend,
-            },
-            "shape": {
-                "field": field,
-                "type": "nominal",
-                "scale": {"domain": domain, "range": shapes},
-                "legend": legend,
-            },
-            "size": {
-                "field": field,
-                "type": "nominal",
-                "scale": {"domain": domain, "range": sizes},
-                "legend": None,
+def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
+    """A crowd of ``denominator`` people (``who``) with the cases marked, at the scale of the
+    number shown beside it (no zoom). Cases differ by colour and shape (or by fill and a ring
+    when there are too few to see)."""
+    lay = icon_layout(cases, denominator)
+    step = 24 if lay.columns == 10 else 8
+    gap = 0.18
+    rows = []
+    for i in range(lay.marks):
+        k = i - lay.first
+        share = lay.filled[k] if 0 <= k < len(lay.filled) else 0.0
+        col, row = i % lay.columns, i // lay.columns
+        rows.append(
+            {
+                "x": col,
+                "x2": col + 1 - gap,
+                "y": row,
+                "y2": row + 1 - gap,
+                "fy": row + (1 - gap) * (1 - share),
+                "share": share,
+                "cx": col + (1 - gap) / 2,
+                "cy": row + (1 - gap) / 2,
+            }
+        )
+    xs = {"domain": [0, lay.columns], "nice": False, "zero": True}
+    ys = {"domain": [0, lay.rows], "nice": False, "zero": True, "reverse": True}
+    x = {"field": "x", "type": "quantitative", "scale": xs, "axis": None}
+    y = {"field": "y", "type": "quantitative", "scale": ys, "axis": None}
+    unit = "person" if lay.per_mark == 1 else f"{lay.per_mark:,} people"
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "rect", "color": GREY},
+            "encoding": {"x": x, "x2": {"field": "x2"}, "y": y, "y2": {"field": "y2"}},
+        },
+        {
+            "transform": [{"filter": "datum.share > 0"}],
+            "mark": {"type": "rect", "color": VERMILLION},
+            "encoding": {
+                "x": x,
+                "x2": {"field": "x2"},
+                "y": {**y, "field": "fy"},
+                "y2": {"field": "y2"},
             },
         },
-    }
-
-
-def icon_array(expected_cases: float, who: str) -> dict[str, Any]:
-    """100,000 people as 1,000 blocks of 100, and a zoom into the block that holds the cases.
-
-    ``who`` names the crowd, e.g. "people with answers like yours".
-    """
-    lay = icon_layout(expected_cases)
-    total_blocks = OVERVIEW_COLUMNS * OVERVIEW_ROWS
-    case_label = "block with someone who has early ALS"
-    none_label = "block of 100 with no one who has it"
-    blocks = [
-        {
-            "col": b % OVERVIEW_COLUMNS,
-            "row": b // OVERVIEW_COLUMNS,
-            "block": case_label
-            if lay.first_block <= b < lay.first_block + lay.blocks_with_cases
-            else none_label,
-        }
-        for b in range(total_blocks)
     ]
-    person_case, person_none = "person with early ALS", "person without it"
-    people = [
-        {
-            "col": i % ZOOM_SIDE,
-            "row": i // ZOOM_SIDE,
-            "person": person_case if i < lay.in_zoom_block else person_none,
-        }
-        for i in range(ZOOM_SIDE * ZOOM_SIDE)
-    ]
-    subtitle = (
-        f"{lay.in_zoom_block} of these 100 people would have it"
-        if lay.shown
-        else "fewer than one person in the whole crowd: no block holds a whole case"
-    )
-    overview = _dots(
-        blocks,
-        "block",
-        [none_label, case_label],
-        [GREY, VERMILLION],
-        ["square", "diamond"],
-        [60, 260],
-        {"text": f"100,000 {who}", "subtitle": "each mark is a block of 100 people"},
-        11,
-        OVERVIEW_COLUMNS,
-        OVERVIEW_ROWS,
-    )
-    zoom = _dots(
-        people,
-        "person",
-        [person_none, person_case],
-        [GREY, VERMILLION],
-        ["circle", "triangle-up"],
-        [200, 420],
-        {"text": "Zoom: one block of 100 people", "subtitle": subtitle},
-        26,
-        ZOOM_SIDE,
-        ZOOM_SIDE,
-    )
+    if lay.per_mark == 1:
+        # one person per mark: a white triangle on each case, so shape carries it too
+        layers.append(
+            {
+                "transform": [{"filter": "datum.share > 0"}],
+                "mark": {"type": "point", "shape": "triangle-up", "filled": True, "color": "white"},
+                "encoding": {
+                    "x": {**x, "field": "cx"},
+                    "y": {**y, "field": "cy"},
+                    "size": {"value": 70},
+                },
+            }
+        )
+    if lay.tiny:
+        layers.append(
+            {
+                "transform": [{"filter": "datum.share > 0"}],
+                "mark": {"type": "point", "shape": "circle", "filled": False, "color": DARK},
+                "encoding": {
+                    "x": {**x, "field": "cx"},
+                    "y": {**y, "field": "cy"},
+                    "size": {"value": 700},
+                    "strokeWidth": {"value": 2.5},
+                },
+            }
+        )
     return _raw(
         {
-            "vconcat": [overview, zoom],
-            "spacing": 30,
-            "resolve": {
-                "scale": {"color": "independent", "shape": "independent", "size": "independent"}
+            "title": {
+                "text": f"{denominator_words(denominator)} {who}",
+                "subtitle": f"each square is {unit}",
+                "fontSize": 18,
+                "subtitleFontSize": 14,
             },
+            "data": {"values": rows},
+            "width": lay.columns * step,
+            "height": lay.rows * step,
+            "layer": layers,
         }
     )
 
@@ -218,7 +217,7 @@ class Bar:
     text: str
 
 
-def contributions(bars: Sequence[Bar], title: str, width: int = 300) -> dict[str, Any]:
+def contributions(bars: Sequence[Bar], title: str) -> dict[str, Any]:
     """Horizontal bars on a log scale from x1: right raises the odds, left lowers them.
 
     Direction is shown three ways: side of the line at 1, colour, and the written multiplier.
@@ -246,7 +245,8 @@ def contributions(bars: Sequence[Bar], title: str, width: int = 300) -> dict[str
                 "subtitle": "multiplier on the odds (log scale); 1 = no change",
             },
             "data": {"values": rows},
-            "width": width,
+            "width": "container",
+            "autosize": {"type": "fit-x", "contains": "padding"},
             "height": max(80, 40 * len(rows)),
             "layer": [
                 {
@@ -290,93 +290,145 @@ def contributions(bars: Sequence[Bar], title: str, width: int = 300) -> dict[str
 # --------------------------------------------------------------------------- frequency tree
 @dataclass(frozen=True)
 class TreeNode:
-    """One box of a frequency tree: its place, its text and its parent box (or None)."""
+    """One box of a frequency tree: its place, its count and words, its parent (or None)."""
 
     key: str
     level: int
     slot: float
-    lines: tuple[str, ...]
+    count: str
+    words: str
     parent: str | None
     highlight: bool = False
 
 
+def wrap(text: str, width: int = 16) -> str:
+    """Break ``text`` into lines of at most about ``width`` characters (on spaces)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 def frequency_tree(nodes: Sequence[TreeNode], title: str) -> dict[str, Any]:
-    """A left-to-right tree of counts; highlighted boxes have a thick outline and a tint."""
+    """A left-to-right tree of counts that fits a phone's width (it stretches to its column).
+
+    Each box shows its count in bold and its words below; the boxes the lesson compares
+    have a thick outline and a tint (two cues, not colour alone). Text is plain strings
+    split on a line-break character, which every Vega renderer draws.
+    """
     by_key = {n.key: n for n in nodes}
-    x_step, y_step, half_w, half_h = 380, 115, 150, 44
+    half_w, half_h = 0.46, 0.42
     focus, other = "the groups the lesson compares", "other groups"
-    boxes = pd.DataFrame(
-        [
-            {
-                "x": n.level * x_step - half_w,
-                "x2": n.level * x_step + half_w,
-                "y": n.slot * y_step - half_h,
-                "y2": n.slot * y_step + half_h,
-                "cx": n.level * x_step,
-                "cy": n.slot * y_step,
-                "text": list(n.lines),
-                "kind": focus if n.highlight else other,
-            }
-            for n in nodes
-        ]
-    )
-    edges = pd.DataFrame(
-        [
-            {
-                "x": by_key[n.parent].level * x_step + half_w,
-                "y": by_key[n.parent].slot * y_step,
-                "x2": n.level * x_step - half_w,
-                "y2": n.slot * y_step,
-            }
-            for n in nodes
-            if n.parent is not None
-        ]
-    )
+    boxes = [
+        {
+            "x": n.level - half_w,
+            "x2": n.level + half_w,
+            "y": n.slot - half_h,
+            "y2": n.slot + half_h,
+            "cx": float(n.level),
+            "cy": float(n.slot),
+            "count": n.count,
+            "words": wrap(n.words),
+            "kind": focus if n.highlight else other,
+        }
+        for n in nodes
+    ]
+    edges = [
+        {
+            "x": by_key[n.parent].level + half_w,
+            "y": by_key[n.parent].slot,
+            "x2": n.level - half_w,
+            "y2": n.slot,
+        }
+        for n in nodes
+        if n.parent is not None
+    ]
     levels = max(n.level for n in nodes) + 1
     slots = max(n.slot for n in nodes) + 1
-    xs = alt.Scale(domain=[-half_w - 10, (levels - 1) * x_step + half_w + 10])
-    ys = alt.Scale(domain=[-half_h - 10, (slots - 1) * y_step + half_h + 10], reverse=True)
-    x_enc = alt.X("x:Q", scale=xs, axis=None)
-    y_enc = alt.Y("y:Q", scale=ys, axis=None)
-    lines = (
-        alt.Chart(edges)
-        .mark_rule(color=DARK, strokeWidth=2)
-        .encode(x=x_enc, y=y_enc, x2="x2:Q", y2="y2:Q")
+    xs = {"domain": [-0.5, levels - 0.5], "nice": False, "zero": False}
+    ys = {"domain": [-0.5, slots - 0.5], "nice": False, "zero": False, "reverse": True}
+    x = {"field": "x", "type": "quantitative", "scale": xs, "axis": None}
+    y = {"field": "y", "type": "quantitative", "scale": ys, "axis": None}
+    kind_scale = {"domain": [other, focus]}
+    return _raw(
+        {
+            "title": {"text": title, "fontSize": 18},
+            "width": "container",
+            "height": int(slots * 82),
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "layer": [
+                {
+                    "data": {"values": edges},
+                    "mark": {"type": "rule", "color": DARK, "strokeWidth": 1.5},
+                    "encoding": {"x": x, "y": y, "x2": {"field": "x2"}, "y2": {"field": "y2"}},
+                },
+                {
+                    "data": {"values": boxes},
+                    "mark": {"type": "rect", "cornerRadius": 5},
+                    "encoding": {
+                        "x": x,
+                        "x2": {"field": "x2"},
+                        "y": y,
+                        "y2": {"field": "y2"},
+                        "fill": {
+                            "field": "kind",
+                            "type": "nominal",
+                            "scale": {**kind_scale, "range": ["#F2F2F2", "#FBE3D6"]},
+                            "legend": {"title": None, "orient": "bottom", "labelLimit": 300},
+                        },
+                        "stroke": {
+                            "field": "kind",
+                            "type": "nominal",
+                            "scale": {**kind_scale, "range": ["#767676", VERMILLION]},
+                            "legend": None,
+                        },
+                        "strokeWidth": {
+                            "field": "kind",
+                            "type": "nominal",
+                            "scale": {**kind_scale, "range": [1.2, 3.5]},
+                            "legend": None,
+                        },
+                    },
+                },
+                {
+                    "data": {"values": boxes},
+                    "mark": {
+                        "type": "text",
+                        "fontSize": 15,
+                        "fontWeight": "bold",
+                        "color": DARK,
+                        "baseline": "bottom",
+                        "dy": -2,
+                    },
+                    "encoding": {
+                        "x": {**x, "field": "cx"},
+                        "y": {**y, "field": "cy", "scale": ys},
+                        "text": {"field": "count", "type": "nominal"},
+                    },
+                },
+                {
+                    "data": {"values": boxes},
+                    "mark": {
+                        "type": "text",
+                        "fontSize": 12,
+                        "lineHeight": 14,
+                        "lineBreak": "\n",
+                        "color": DARK,
+                        "baseline": "top",
+                        "dy": 2,
+                    },
+                    "encoding": {
+                        "x": {**x, "field": "cx"},
+                        "y": {**y, "field": "cy"},
+                        "text": {"field": "words", "type": "nominal"},
+                    },
+                },
+            ],
+        }
     )
-    box = (
-        alt.Chart(boxes)
-        .mark_rect(cornerRadius=6)
-        .encode(
-            x=x_enc,
-            x2="x2:Q",
-            y=y_enc,
-            y2="y2:Q",
-            fill=alt.Fill(
-                "kind:N",
-                scale=alt.Scale(domain=[other, focus], range=["#F2F2F2", "#FBE3D6"]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            stroke=alt.Stroke(
-                "kind:N",
-                scale=alt.Scale(domain=[other, focus], range=[GREY, VERMILLION]),
-                legend=None,
-            ),
-            strokeWidth=alt.StrokeWidth(
-                "kind:N", scale=alt.Scale(domain=[other, focus], range=[1.5, 4]), legend=None
-            ),
-        )
-    )
-    text = (
-        alt.Chart(boxes)
-        .mark_text(fontSize=18, lineHeight=24, color=DARK)
-        .encode(
-            x=alt.X("cx:Q", scale=xs, axis=None), y=alt.Y("cy:Q", scale=ys, axis=None), text="text"
-        )
-    )
-    width = int((levels - 1) * x_step + 2 * half_w + 20)
-    height = int((slots - 1) * y_step + 2 * half_h + 20)
-    chart = alt.layer(lines, box, text, title=title).properties(width=width, height=height)
-    return _finish(chart)
 
 
 # --------------------------------------------------------------------------- base-rate curve
@@ -404,7 +456,7 @@ def base_rate_curve(
     base = alt.Chart(pd.DataFrame(rows), title=title)
     line = base.mark_line(strokeWidth=3, point=alt.OverlayMarkDef(size=110, filled=True)).encode(
         x=alt.X("x:Q", title=x_title),
-        y=alt.Y("y:Q", title=y_title),
+        y=alt.Y("y:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=",~r")),
         color=alt.Color(
             "scenario:N",
             scale=alt.Scale(domain=names, range=palette),
@@ -414,7 +466,11 @@ def base_rate_curve(
             "scenario:N", scale=alt.Scale(domain=names, range=dashes), legend=None
         ),
         shape=alt.Shape("scenario:N", scale=alt.Scale(domain=names, range=shapes), legend=None),
-        tooltip=["scenario:N", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".3g")],
+        tooltip=[
+            "scenario:N",
+            alt.Tooltip("x:Q", format=".2~f"),
+            alt.Tooltip("y:Q", format=",.0f"),
+        ],
     )
     rule = (
         alt.Chart(pd.DataFrame({"x": [marker], "label": ["slider"]}))
@@ -424,27 +480,10 @@ def base_rate_curve(
     rule_text = (
         alt.Chart(pd.DataFrame({"x": [marker], "label": ["slider"]}))
         .mark_text(align="left", dx=6, dy=-8, fontSize=16, color=DARK, baseline="top")
-        .encode(x="x:Q", y=alt.datum(0), text="label:N")
+        .encode(x="x:Q", y=alt.value(4), text="label:N")
     )
-    chart = (line + rule + rule_text).properties(width=720, height=400)
+    chart = (line + rule + rule_text).properties(width="container", height=320)
     return _finish(chart)
-
-
-# --------------------------------------------------------------------------- framings
-def framing_bars(
-    labels: Sequence[str], counts: Sequence[float], texts: Sequence[str], title: str
-) -> dict[str, Any]:
-    """Counts per 100,000 as bars with their words written beside them."""
-    df = pd.DataFrame({"label": list(labels), "count": list(counts), "text": list(texts)})
-    base = alt.Chart(df, title=title)
-    bar = base.mark_bar(color=BLUE, height=28).encode(
-        y=alt.Y("label:N", sort=list(labels), title=None),
-        x=alt.X("count:Q", title="people in 100,000"),
-    )
-    text = base.mark_text(align="left", dx=6, fontSize=16, color=DARK).encode(
-        y=alt.Y("label:N", sort=list(labels)), x="count:Q", text="text:N"
-    )
-    return _finish((bar + text).properties(width=620, height=max(90, 50 * len(df))))
 
 
 # --------------------------------------------------------------------------- research figures
@@ -454,12 +493,13 @@ def tornado_chart(
     at_high: Sequence[float],
     current: float,
     title: str,
+    unit: str,
 ) -> dict[str, Any]:
-    """Each parameter at the low and the high end of its range: people per 100,000.
+    """Each parameter at the low and the high end of its range, in ``unit`` (people in N).
 
     The two ends differ by colour and by a written label at the end of each bar.
     """
-    lo, hi = "parameter at the low end of its range", "parameter at the high end of its range"
+    lo, hi = "parameter at the low end", "parameter at the high end"
     rows = []
     for lab, a, b in zip(labels, at_low, at_high, strict=True):
         rows.append({"parameter": lab, "end": lo, "start": current, "stop": a, "tag": "low"})
@@ -467,12 +507,12 @@ def tornado_chart(
     df = pd.DataFrame(rows)
     order = list(labels)
     base = alt.Chart(
-        df, title=alt.Title(title, subtitle="people in 100,000; the dark line is the current value")
+        df, title=alt.Title(title, subtitle=[unit, "the dark line is the current value"])
     )
     bars = base.mark_bar(height=16, opacity=0.9).encode(
         y=alt.Y("parameter:N", sort=order, title=None),
         yOffset=alt.YOffset("end:N"),
-        x=alt.X("start:Q", title="people in 100,000"),
+        x=alt.X("start:Q", title=unit, axis=alt.Axis(format=",~r")),
         x2="stop:Q",
         color=alt.Color(
             "end:N",
@@ -489,11 +529,13 @@ def tornado_chart(
         .mark_rule(color=DARK, strokeWidth=2)
         .encode(x="x:Q")
     )
-    return _finish((bars + tags + rule).properties(width=620, height=max(120, 42 * len(order))))
+    return _finish(
+        (bars + tags + rule).properties(width="container", height=max(120, 42 * len(order)))
+    )
 
 
 def psa_histogram(
-    counts: Sequence[float], low: float, median: float, high: float, title: str
+    counts: Sequence[float], low: float, median: float, high: float, title: str, x_title: str
 ) -> dict[str, Any]:
     """Histogram of the posterior over parameter draws (people per 100,000), with the
     median and the 95% interval marked by labelled lines."""
@@ -504,7 +546,7 @@ def psa_histogram(
         alt.Chart(df, title=alt.Title(title, subtitle="each bar counts parameter draws"))
         .mark_bar(color=SKY, stroke="white")
         .encode(
-            x=alt.X("start:Q", title="people in 100,000 with answers like these"),
+            x=alt.X("start:Q", title=x_title, axis=alt.Axis(format=",~r")),
             x2="stop:Q",
             y=alt.Y("draws:Q", title="draws"),
             y2=alt.datum(0),
@@ -513,7 +555,7 @@ def psa_histogram(
     marks = pd.DataFrame(
         {
             "x": [low, median, high],
-            "label": ["2.5% (interval starts)", "median", "97.5% (interval ends)"],
+            "label": ["interval starts", "median", "interval ends"],
             "dash": ["interval", "median", "interval"],
         }
     )
@@ -534,7 +576,7 @@ def psa_histogram(
         .mark_text(angle=270, align="right", dy=-6, fontSize=14, color=DARK, baseline="bottom")
         .encode(x="x:Q", y=alt.value(4), text="label:N")
     )
-    return _finish((hist + rule + text).properties(width=680, height=360))
+    return _finish((hist + rule + text).properties(width="container", height=360))
 
 
 def sobol_chart(
@@ -582,35 +624,35 @@ def sobol_chart(
         )
         .transform_calculate(short="indexof(datum.index, 'first') == 0 ? 'S1' : 'ST'")
     )
-    return _finish((bars + err + tag).properties(width=460, height=max(120, 44 * len(order))))
+    return _finish(
+        (bars + err + tag).properties(width="container", height=max(120, 44 * len(order)))
+    )
 
 
 def two_way_heatmap(
-    x_values: Sequence[float],
-    y_values: Sequence[float],
+    x_values: Sequence[str],
+    y_values: Sequence[str],
     counts: Sequence[Sequence[float]],
     texts: Sequence[Sequence[str]],
     x_title: str,
     y_title: str,
     title: str,
+    unit: str,
 ) -> dict[str, Any]:
-    """Posterior (people per 100,000) over a grid of two parameters, each cell labelled."""
+    """The result (in ``unit``) over a grid of two parameters, each cell labelled; the
+    parameter values arrive already written for people."""
     rows = [
-        {"y": f"{yv:.3g}", "x": f"{xv:.3g}", "n": counts[i][j], "text": texts[i][j]}
+        {"y": yv, "x": xv, "n": counts[i][j], "text": texts[i][j]}
         for i, yv in enumerate(y_values)
         for j, xv in enumerate(x_values)
     ]
-    xs = [f"{v:.3g}" for v in x_values]
-    ys = [f"{v:.3g}" for v in y_values]
-    base = alt.Chart(
-        pd.DataFrame(rows), title=alt.Title(title, subtitle="people in 100,000 in each cell")
-    )
+    xs = list(x_values)
+    ys = list(y_values)
+    base = alt.Chart(pd.DataFrame(rows), title=alt.Title(title, subtitle=f"{unit} in each cell"))
     rect = base.mark_rect().encode(
         x=alt.X("x:O", sort=xs, title=x_title),
         y=alt.Y("y:O", sort=ys, title=y_title),
-        color=alt.Color(
-            "n:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title="per 100,000")
-        ),
+        color=alt.Color("n:Q", scale=alt.Scale(scheme="blues"), legend=None),
     )
     middle = float(max(max(row) for row in counts)) / 2
     text = base.mark_text(fontSize=11).encode(
@@ -619,4 +661,4 @@ def two_way_heatmap(
         text="text:N",
         color=alt.condition(f"datum.n > {middle!r}", alt.value("white"), alt.value(DARK)),
     )
-    return _finish((rect + text).properties(width=640, height=480))
+    return _finish((rect + text).properties(width="container", height=340))

@@ -1,9 +1,9 @@
 """Base rates: why a common finding in a rare disease says little on its own.
 
-For teaching: the two directions of the same conditional probability, a frequency tree for
-100,000 people, the derivation of the prior, a base-rate slider with its curve, and the same
-numbers framed as percentages and as natural frequencies. Figures are large and can be
-downloaded as PNG or SVG. Every number comes from the ``model`` API.
+For teaching: the two directions of the same conditional probability, a frequency tree (for
+100,000, 1 million or 10 million people, so its counts are whole people), the derivation of
+the prior, a base-rate slider with its curves, and the same numbers framed as percentages and
+as whole people. Figures can be downloaded. Importing this module draws nothing.
 """
 
 from __future__ import annotations
@@ -14,309 +14,335 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from alsodds import FrequencyTree, QueryResult, base_rate_parameter, natural_frequency
-from alsodds.dashboard import charts, common
+from alsodds import (
+    Derivation,
+    FrequencyTree,
+    Model,
+    base_rate_parameter,
+    derive,
+    frequency_tree,
+    parse_answers,
+    people,
+    plain_number,
+    posterior_matrix,
+    query,
+)
+from alsodds.dashboard import answers as ans
+from alsodds.dashboard import charts, frame
+from alsodds.dashboard.cache import AnswerSet, Keyed, cached
+from alsodds.dashboard.words import finding_phrase, plain, source_words, state_words
 
-#: The finding the lesson starts with, if the network has it (design.md's public id).
+#: The finding the lesson starts with, if the network has it (a public node id).
 LESSON = ("fasciculations", "yes")
-EVERYONE = "Everyone (population mix)"
+EVERYONE = "Everyone"
+POPULATIONS = (100_000, 1_000_000, 10_000_000)
+RATE_KEY = "br_rate"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def icon_array_spec(shown_cases: float, who: str) -> dict[str, object]:
-    return charts.icon_array(shown_cases, who)
-
-
-def background_controls(act: common.Active, answers: dict[str, str]) -> dict[str, str]:
-    """One selector per background node (age, sex, family history); 'everyone' allowed."""
+def background_controls(act: Keyed, answers: AnswerSet) -> AnswerSet:
+    """One selector per background question (age, sex, ...); 'everyone' allowed."""
     spec = act.model.spec
     chosen: dict[str, str] = {}
     columns = st.columns(max(1, len(spec.background)))
     for col, node in zip(columns, spec.background, strict=False):
         states = spec.nodes[node].states
         key = f"br_{node}"
-        choices = [common.NO_ANSWER, *states]
+        choices = [ans.NO_ANSWER, *states]
         if st.session_state.get(key) not in choices:
-            start = answers.get(node, common.NO_ANSWER)
-            st.session_state[key] = start if start in choices else common.NO_ANSWER
+            start = answers.get(node, ans.NO_ANSWER)
+            st.session_state[key] = start if start in choices else ans.NO_ANSWER
         value: str = col.selectbox(
-            spec.nodes[node].label,
+            plain(spec.nodes[node].label),
             choices,
             key=key,
-            format_func=lambda s: EVERYONE if s == common.NO_ANSWER else common.state_words(s),
+            format_func=lambda s: EVERYONE if s == ans.NO_ANSWER else state_words(s),
         )
-        if value != common.NO_ANSWER:
+        if value != ans.NO_ANSWER:
             chosen[node] = value
-    return chosen
+    return AnswerSet(chosen)
 
 
-def lesson_control(act: common.Active) -> tuple[str, str]:
+def lesson_control(act: Keyed) -> tuple[str, str]:
     spec = act.model.spec
     pairs = [(n, s) for n in spec.findings for s in spec.nodes[n].states]
     default = LESSON if LESSON in pairs else pairs[0]
     names = [f"{n}={s}" for n, s in pairs]
     picked: str = st.selectbox(
-        "Finding the lesson is about",
+        "The finding the lesson is about",
         names,
         index=names.index(f"{default[0]}={default[1]}"),
-        format_func=lambda v: common.answer_words(act, *v.split("=", 1)),
+        format_func=lambda v: finding_phrase(spec, *v.split("=", 1)).capitalize(),
         key="br_finding",
     )
     node, state = picked.split("=", 1)
     return node, state
 
 
-def group_words(act: common.Active, background: dict[str, str]) -> str:
-    """'adults, age 30-44, sex male' style words for the chosen background."""
+def group_words(act: Keyed, background: AnswerSet) -> str:
+    """'adults, age 30–44, sex male' style words for the chosen background."""
     spec = act.model.spec
     parts = [
-        f"{spec.nodes[n].label.lower()} {common.state_words(s).lower()}"
-        for n, s in background.items()
+        f"{spec.nodes[n].label.lower()} {state_words(s).lower()}" for n, s in background.items()
     ]
     return ", ".join(["adults", *parts])
 
 
-def two_directions(
-    who: str,
-    finding_words: str,
-    tree: FrequencyTree,
-    with_finding: QueryResult,
-) -> None:
+def two_directions(who: str, finding_words: str, tree: FrequencyTree) -> None:
     st.header("Two questions that sound alike")
     left, right = st.columns(2)
-    with left:
-        st.metric(
-            f"How many people with early ALS have {finding_words}?",
-            common.percent(tree.finding_given_query),
-        )
-        st.caption(f"Among {who} who have early ALS.")
-    with right:
-        st.metric(
-            f"How many people with {finding_words} have early ALS?",
-            natural_frequency(with_finding.posterior),
-        )
-        st.caption(f"Among {who} with {finding_words} ({common.percent(with_finding.posterior)}).")
+    given_als = tree.finding_given_query
+    left.metric(
+        f"How many people with early ALS have {finding_words}?",
+        f"{plain_number(given_als * 100)}%" if given_als >= 0.01 else people(given_als)[0].text,
+    )
+    shown = people(tree.query_given_finding)[0]
+    right.metric(f"How many people with {finding_words} have early ALS?", shown.text)
     st.markdown(
-        "The first question starts from the disease and asks about the symptom; the second "
-        "starts from the symptom and asks about the disease. They have very different "
-        "answers because the two groups differ enormously in size: early ALS is rare, while "
+        f"Among {plain(who)}. The first question starts from the disease and asks about the "
+        "symptom; the second starts from the symptom and asks about the disease. Their answers "
+        "differ enormously because the two groups differ in size: early ALS is rare, while "
         "twitching and most other symptoms here are common and usually harmless. The few "
         "people with ALS are outnumbered by the many with a harmless cause, even though most "
         "of the few have the symptom."
     )
 
 
-def tree_section(who: str, finding_words: str, tree: FrequencyTree) -> None:
-    st.header("A frequency tree for 100,000 people")
-
-    def c(n: float) -> str:
-        # one decimal where rounding would make "no ALS" look like the whole population
-        whole = round(n) == tree.population and n != tree.population
-        return f"{n:,.1f}" if whole else common.count_text(n)
-
-    nodes = [
-        charts.TreeNode("all", 0, 1.5, (f"{tree.population:,}", who), None),
-        charts.TreeNode("q", 1, 0.5, (f"{c(tree.with_query)}", "early ALS"), "all"),
-        charts.TreeNode("nq", 1, 2.5, (f"{c(tree.without_query)}", "no ALS"), "all"),
-        charts.TreeNode(
-            "qf",
-            2,
-            0,
-            (f"{c(tree.with_query_with_finding)}", f"ALS, {finding_words}"),
-            "q",
-            True,
-        ),
-        charts.TreeNode(
-            "qn",
-            2,
-            1,
-            (f"{c(tree.with_query_without_finding)}", f"ALS, without {finding_words}"),
-            "q",
-        ),
-        charts.TreeNode(
-            "nf",
-            2,
-            2,
-            (f"{c(tree.without_query_with_finding)}", f"no ALS, {finding_words}"),
-            "nq",
-            True,
-        ),
-        charts.TreeNode(
-            "nn",
-            2,
-            3,
-            (f"{c(tree.without_query_without_finding)}", f"no ALS, without {finding_words}"),
-            "nq",
-        ),
-    ]
-    spec = common.chart(charts.frequency_tree, nodes, f"100,000 {who}")
-    words = (
-        f"Of {tree.population:,} {who}, about {c(tree.with_query)} have early ALS and "
-        f"{c(tree.without_query)} do not. Of those with ALS, about "
-        f"{c(tree.with_query_with_finding)} have {finding_words}; of those without, about "
-        f"{c(tree.without_query_with_finding)}. So among everyone with {finding_words}, "
-        f"only the {c(tree.with_query_with_finding)} in the top branch have ALS: "
-        f"{natural_frequency(tree.query_given_finding)} of people with {finding_words}."
+def tree_counts(tree: FrequencyTree) -> dict[str, str]:
+    """Whole people in each box, adding up: the smaller branch of each split is rounded to
+    two significant figures and the larger is what remains."""
+    n = tree.population
+    als, f_als, f_no = people(
+        [
+            tree.with_query / n,
+            tree.with_query_with_finding / n,
+            tree.without_query_with_finding / n,
+        ],
+        denominator=n,
     )
-    common.show_chart(spec, name="frequency-tree", alt_text=words)
-    st.markdown(words)
+
+    def words(x: int | None) -> str:
+        return "fewer than 1" if x is None else f"{x:,}"
+
+    als_n = als.count or 0
+    f_als_n = min(f_als.count or 0, als_n)
+    no_als = n - als_n
+    f_no_n = min(f_no.count or 0, no_als)
+    return {
+        "all": f"{n:,}",
+        "q": words(als.count),
+        "nq": f"{no_als:,}",
+        "qf": words(f_als.count if f_als_n else None),
+        "qn": words(als_n - f_als_n if als.count else None),
+        "nf": words(f_no.count),
+        "nn": f"{no_als - f_no_n:,}",
+    }
 
 
-def derivation_section(act: common.Active, background: dict[str, str]) -> None:
+def tree_section(act: Keyed, background: AnswerSet, who: str, finding: str, state: str) -> None:
+    st.header("A frequency tree")
+    finding_words = finding_phrase(act.model.spec, finding, state)
+    population: int = st.radio(
+        "Number of people in the tree",
+        POPULATIONS,
+        index=1,
+        format_func=lambda n: people(0.5, denominator=n)[0].text.split(" in ")[1],
+        horizontal=True,
+        key="br_population",
+        help="Bigger crowds show the rare branches as whole people.",
+    )
+    tree: FrequencyTree = cached(
+        frequency_tree, act, background, finding, state, population=population
+    )
+    c = tree_counts(tree)
+    nodes = [
+        charts.TreeNode("all", 0, 1.5, c["all"], who, None),
+        charts.TreeNode("q", 1, 0.5, c["q"], "early ALS", "all"),
+        charts.TreeNode("nq", 1, 2.5, c["nq"], "no ALS", "all"),
+        charts.TreeNode("qf", 2, 0, c["qf"], f"ALS, {finding_words}", "q", True),
+        charts.TreeNode("qn", 2, 1, c["qn"], f"ALS, without {finding_words}", "q"),
+        charts.TreeNode("nf", 2, 2, c["nf"], f"no ALS, {finding_words}", "nq", True),
+        charts.TreeNode("nn", 2, 3, c["nn"], f"no ALS, without {finding_words}", "nq"),
+    ]
+    spec = charts.frequency_tree(nodes, f"{c['all']} {who}")
+    share = people(tree.query_given_finding, denominator=population)[0]
+    words = (
+        f"Of {c['all']} {who}, about {c['q']} have early ALS and {c['nq']} do not. Of those "
+        f"with ALS, about {c['qf']} have {finding_words}; of those without, about {c['nf']}. "
+        f"So among everyone with {finding_words}, only the {c['qf']} in the top branch have "
+        f"ALS: {share.text} people with {finding_words}."
+    )
+    frame.show_chart(spec, name="frequency-tree", alt_text=words)
+    st.markdown(plain(words))
+
+
+def derivation_section(act: Keyed, background: AnswerSet) -> None:
     st.header("Where the starting number comes from")
-    d = common.cached_derive(act.key, common.answer_key(background), act.model)
+    d: Derivation = cached(derive, act, background)
     spec = act.model.spec
+    running = people([s.running for s in d.steps])
     rows = [
         {
             "Step": s.label,
             "What is used": s.detail,
-            "Multiply by": common.plain(s.factor),
-            "Running result": natural_frequency(s.running),
-            "Sources": common.source_words(spec, s.sources),
+            "Multiply by": plain_number(s.factor),
+            "Running result": r.text,
+            "Sources": source_words(spec, s.sources),
         }
-        for s in d.steps
+        for s, r in zip(d.steps, running, strict=True)
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(
         f"Multiplying the steps gives the starting point (the prior) for this group: "
-        f"**{natural_frequency(d.prior)}** have early, not yet diagnosed ALS at any moment. "
-        "New cases per year times the months it takes to be diagnosed gives how many are "
-        "living with symptoms but no diagnosis yet; the age, sex and family-history factors "
-        "then adjust it for the group."
+        f"**{people(d.prior)[0].text}** have early, not yet diagnosed ALS at any moment. New "
+        "cases per year times the time it takes to be diagnosed gives how many are living "
+        "with symptoms but no diagnosis yet; the age, sex and family-history factors then "
+        "adjust it for the group."
     )
     for label, value in d.cross_checks:
         st.caption(
-            f"Cross-check on the incidence figure: {label} gives {common.count_text(value)} "
-            "per 100,000 per year."
+            f"Cross-check on the incidence figure: {plain(label)} gives "
+            f"{plain_number(value)} new cases per 100,000 people a year."
         )
 
 
+def curve(
+    model: Model, answer_sets: tuple[AnswerSet, ...], values: tuple[float, ...]
+) -> np.ndarray:
+    """P(ALS) for each answer set at each value of the base-rate parameter: one batched call
+    of the API's engine over a parameter matrix (rows: the values, other parameters fixed)."""
+    position = model.params.position(base_rate_parameter(model))
+    theta = np.repeat(model.point, len(values), axis=0)
+    theta[:, position] = values
+    sets = [parse_answers(model.spec, a) for a in answer_sets]
+    out: np.ndarray = posterior_matrix(model, sets, theta)
+    return out
+
+
+def reset_rate(value: float) -> None:
+    """Callback: the slider back to the priors' value."""
+    st.session_state[RATE_KEY] = value
+
+
 def slider_section(
-    act: common.Active,
-    background: dict[str, str],
-    lesson: dict[str, str],
-    finding_words: str,
-    answers: dict[str, str],
+    act: Keyed, background: AnswerSet, lesson: AnswerSet, finding_words: str, answers: AnswerSet
 ) -> None:
     st.header("Move the base rate")
     model = act.model
     name = base_rate_parameter(model)
     param = model.params.params[model.params.position(name)]
     lo, hi = round(param.low / 2, 2), round(param.high * 2, 2)
+    default = round(float(param.value), 2)
     unit = param.unit or ""
+    if st.session_state.get(RATE_KEY) is None:
+        st.session_state[RATE_KEY] = default
     value: float = st.slider(
-        f"{param.label or 'Base rate'} ({unit})",
+        f"{plain(param.label or 'Base rate')} ({plain(unit)})",
         min_value=lo,
         max_value=hi,
-        value=float(param.value),
-        step=0.1,
-        key="br_rate",
-        help=f"The priors use {param.value:g} (plausible range {param.low:g} to {param.high:g}).",
+        step=0.01,
+        key=RATE_KEY,
+        help=f"The priors use {plain_number(param.value)} (plausible range "
+        f"{plain_number(param.low)} to {plain_number(param.high)}).",
     )
-    grid = tuple(float(v) for v in np.round(np.linspace(lo, hi, 12), 3))
-    scenarios: dict[str, dict[str, str]] = {
-        f"{finding_words} ({group_words(act, background)})": lesson,
-        f"no symptoms ({group_words(act, background)})": background,
+    st.button(
+        f"Back to the priors' value ({plain_number(default)})",
+        on_click=reset_rate,
+        args=(default,),
+        key="br_rate_reset",
+        disabled=value == default,
+    )
+    who = group_words(act, background)
+    scenarios: dict[str, AnswerSet] = {
+        f"{finding_words} ({who})": lesson,
+        f"{who}, whatever their symptoms": background,
     }
     if any(n in model.spec.findings for n in answers):
         scenarios["your answers on 'Your situation'"] = answers
-    series: dict[str, Sequence[float]] = {}
-    at_value: dict[str, float] = {}
-    for label, ans in scenarios.items():
-        points = common.cached_base_rate_curve(act.key, common.answer_key(ans), grid, model)
-        series[label] = [pt.posterior * common.DENOMINATOR for pt in points]
-        here = common.cached_base_rate_curve(act.key, common.answer_key(ans), (value,), model)
-        at_value[label] = here[0].posterior
-    spec = common.chart(
-        charts.base_rate_curve,
+    grid = tuple(float(v) for v in np.round(np.linspace(lo, hi, 13), 3))
+    values = (*grid, float(value))
+    post = cached(curve, act, tuple(scenarios.values()), values)
+    shown = people([float(p) for p in post.ravel()])
+    d = shown[0].denominator
+    series = {
+        label: [float(post[i, j]) * d for i in range(len(grid))]
+        for j, label in enumerate(scenarios)
+    }
+    at_value = [shown[len(grid) * len(scenarios) + j] for j in range(len(scenarios))]
+    spec = charts.base_rate_curve(
         grid,
         series,
         value,
         f"{param.label or 'base rate'} ({unit})",
-        "people in 100,000",
+        f"people in {shown[0].text.split(' in ')[-1]} (log scale)",
         "The answer follows the base rate",
     )
-    words = "; ".join(f"{k}: {natural_frequency(v)}" for k, v in at_value.items())
-    text = f"At {value:g} {unit}: {words}."
-    common.show_chart(spec, name="base-rate-curve", alt_text=text)
-    st.markdown(text)
+    text = f"At {plain_number(value)} {unit}: " + "; ".join(
+        f"{label}: {s.text}" for label, s in zip(scenarios, at_value, strict=True)
+    )
+    frame.show_chart(spec, name="base-rate-curve", alt_text=text)
+    st.markdown(plain(text) + ".")
     st.caption(
         "The same symptoms mean more when the disease is more common: double the base rate "
-        "and, while it stays rare, the answer roughly doubles too."
+        "and, while it stays rare, the answer roughly doubles too. The vertical scale is "
+        "logarithmic, so each line keeps its shape however far apart the lines are."
     )
 
 
 def framing_section(
-    act: common.Active, background: dict[str, str], lesson: dict[str, str], finding_words: str
+    act: Keyed, background: AnswerSet, lesson: AnswerSet, finding_words: str
 ) -> None:
-    st.header("Percent or natural frequency?")
+    st.header("Percent or whole people?")
     who = group_words(act, background)
-    rows = [
-        (
-            f"{who}, no symptoms",
-            common.cached_query(act.key, common.answer_key(background), act.model).posterior,
-        ),
-        (
-            f"{who} with {finding_words}",
-            common.cached_query(act.key, common.answer_key(lesson), act.model).posterior,
-        ),
+    groups = [f"{who}, whatever their symptoms", f"{who} with {finding_words}"]
+    probs = [
+        cached(query, act, background).posterior,
+        cached(query, act, lesson).posterior,
     ]
-    left, right = st.columns(2)
-    left.metric(f"As a percentage ({rows[1][0]})", common.percent(rows[1][1]))
-    right.metric(f"As a natural frequency ({rows[1][0]})", natural_frequency(rows[1][1]))
+    shown = people(probs)
     st.table(
         pd.DataFrame(
-            [(g, common.percent(p), natural_frequency(p)) for g, p in rows],
-            columns=["Group", "As a percentage", "As a natural frequency"],
+            [
+                (g, f"{plain_number(p * 100)}%", s.text)
+                for g, p, s in zip(groups, probs, shown, strict=True)
+            ],
+            columns=["Group", "As a percentage", "As whole people"],
         )
     )
     st.markdown(
-        "Tiny percentages are hard to picture and easy to misread. Counting people out of a "
-        "fixed 100,000 keeps every number on the same scale, so they can be compared directly."
+        "Tiny percentages such as these are hard to picture and easy to misread. Counting "
+        "whole people out of one crowd size keeps the numbers on the same scale, so they can "
+        "be compared directly; that is why the rest of this site uses whole people."
     )
-    spec = common.chart(
-        charts.framing_bars,
-        [g for g, _ in rows],
-        [p * common.DENOMINATOR for _, p in rows],
-        [f"{natural_frequency(p)} ({common.percent(p)})" for _, p in rows],
-        "The same numbers, counted out of 100,000",
-    )
-    common.show_chart(
-        spec, name="framings", alt_text="; ".join(f"{g}: {natural_frequency(p)}" for g, p in rows)
-    )
-    group, p = rows[1]
-    icon = icon_array_spec(round(p * common.DENOMINATOR), f"{who} with {finding_words}")
+    last = shown[1]
+    icon = charts.icon_array(last.count, last.denominator, f"{who} with {finding_words}")
     words = (
-        f"Icon array: 100,000 {group}, drawn as 1,000 blocks of 100. About "
-        f"{common.per_100k(p)} of them have early ALS; they are gathered into the highlighted "
-        "block so they can be seen, and the zoom shows one block person by person."
+        f"Icon array: {last.denominator:,} {who} with {finding_words}; {last.text} of them "
+        "have early ALS, drawn at the same scale as the number."
     )
-    common.show_chart(icon, name="icon-array", alt_text=words)
-    st.caption(words)
+    frame.show_chart(icon, name="icon-array", alt_text=words)
+    st.caption(plain(words))
 
 
-def main() -> None:
-    act = common.page_header(
+def render() -> None:
+    """Draw the page."""
+    act = frame.page_header(
         "Base rates",
         "Why a symptom that is common in ALS still says little on its own: the base-rate "
-        "lesson, with figures sized for a projector (each can be downloaded).",
+        "lesson, with figures that can be downloaded for teaching.",
     )
-    answers = common.current_answers(act)
+    answers = ans.stored(act)
+    ans.sync_url(act, answers)
     background = background_controls(act, answers)
     finding, state = lesson_control(act)
-    finding_words = common.finding_phrase(act, finding, state)
-    lesson = {**background, finding: state}
+    finding_words = finding_phrase(act.model.spec, finding, state)
+    lesson = background.with_(**{finding: state})
     who = group_words(act, background)
-    with_finding = common.cached_query(act.key, common.answer_key(lesson), act.model)
-    tree = common.cached_frequency_tree(
-        act.key, common.answer_key(background), finding, state, act.model
-    )
-    two_directions(who, finding_words, tree, with_finding)
-    tree_section(who, finding_words, tree)
+    overview: FrequencyTree = cached(frequency_tree, act, background, finding, state)
+    two_directions(who, finding_words, overview)
+    tree_section(act, background, who, finding, state)
     derivation_section(act, background)
     slider_section(act, background, lesson, finding_words, answers)
     framing_section(act, background, lesson, finding_words)
-    common.footer(act)
 
 
-main()
+__all__: Sequence[str] = ["render"]

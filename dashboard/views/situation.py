@@ -1,237 +1,309 @@
-"""Your situation: plain-language questions and what the model makes of the answers.
+"""Your situation: questions a person can answer, and what the model makes of the answers.
 
-Shows the result as a natural frequency out of a fixed 100,000, the baseline for the same
-background, an uncertainty interval, an icon array, what moved the odds, which question would
-help most, red flags and next steps. Every number comes from the ``model`` API.
+The result comes first (on a phone it is the first thing below the title): a warning sign
+puts "see a doctor promptly" above any number; the number is written as whole people,
+beside the reference group and the uncertainty interval in the same units. The questions
+follow, one group per tab, then the picture, what moved the odds and the next steps.
+Importing this module draws nothing; :func:`render` draws the page.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
-from alsodds import QueryResult, factor_words, natural_frequency
-from alsodds.dashboard import charts, common
+from alsodds import (
+    EvidenceError,
+    People,
+    PSAResult,
+    QueryResult,
+    QuestionValue,
+    ShapleyResult,
+    next_questions,
+    people,
+    psa,
+    query,
+    shapley,
+    times,
+)
+from alsodds.dashboard import answers as ans
+from alsodds.dashboard import charts, frame, triage
+from alsodds.dashboard.cache import AnswerSet, Keyed, cached
+from alsodds.dashboard.words import (
+    answer_words,
+    group_title,
+    grouped,
+    join_words,
+    lower_first,
+    plain,
+    reference_group,
+    state_words,
+)
 
-#: Headings for the question groups of the priors file, in the order a person would go.
-GROUP_TITLES: dict[str, str] = {
-    "": "About you",
-    "twitching": "The twitching",
-    "triggers": "Things that can set off twitching right now",
-    "red_flags": "Warning signs",
-    "other": "Other symptoms",
-    "course": "How it has gone over time",
-    "tests": "Tests you may have had",
-}
+#: Draws for the interval shown with every result (fast enough for each new answer set).
+PATIENT_DRAWS = 2000
+RESULT_LABEL = "People with answers like yours"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def icon_array_spec(shown_cases: float, who: str) -> dict[str, object]:
-    return charts.icon_array(shown_cases, who)
+@dataclass(frozen=True)
+class Outcome:
+    """What the model makes of one set of answers, or why it cannot score them."""
+
+    result: QueryResult | None
+    interval: PSAResult | None
+    problem: str | None
 
 
-def grouped(act: common.Active) -> list[tuple[str, list[str]]]:
-    """Answerable nodes by group: known groups in reading order, then any others."""
+def evaluate(act: Keyed, answers: AnswerSet) -> Outcome:
+    """The API's result and interval for these answers; contradictory answers give the
+    model's one-line message instead of a number."""
+    try:
+        result = cached(query, act, answers)
+        interval = cached(psa, act, answers, n_draws=PATIENT_DRAWS, seed=0)
+    except EvidenceError as exc:
+        return Outcome(None, None, str(exc))
+    return Outcome(result, interval, None)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers shown together, all on one denominator."""
+
+    result: People
+    reference: People
+    low: People
+    high: People
+
+
+def headline_numbers(result: QueryResult, interval: PSAResult) -> Headline:
+    r, b, lo, hi = people([result.posterior, result.baseline, interval.low, interval.high])
+    return Headline(r, b, lo, hi)
+
+
+def has_findings(act: Keyed, answers: AnswerSet) -> bool:
+    return any(n in act.model.spec.findings for n in answers)
+
+
+def change_words(act: Keyed, answers: AnswerSet, result: QueryResult) -> str:
+    """'Your answers raised the odds ×38 compared with people of your age (whatever their
+    symptoms).' (or a prompt when no symptom is answered)."""
+    if not has_findings(act, answers):
+        return "Answer the questions about symptoms to see how they move the odds."
+    factor = result.odds_ratio_vs_baseline
+    verb = "raised" if factor >= 1 else "lowered"
+    return (
+        f"Your answers {verb} the odds {times(factor)} compared with "
+        f"{reference_group(act.model.spec, answers)}."
+    )
+
+
+# --------------------------------------------------------------------------- result bar
+def red_flag_panel(act: Keyed, answers: AnswerSet, outcome: Outcome) -> None:
     spec = act.model.spec
-    groups: dict[str, list[str]] = {}
-    for node in spec.answerable:
-        groups.setdefault(spec.nodes[node].group or "", []).append(node)
-    order = [g for g in GROUP_TITLES if g in groups] + [g for g in groups if g not in GROUP_TITLES]
-    return [(g, groups[g]) for g in order]
-
-
-def ask(act: common.Active, node: str, options: tuple[str, ...], answers: dict[str, str]) -> str:
-    """One question as a radio group; returns the chosen answer or NO_ANSWER."""
-    spec_node = act.model.spec.nodes[node]
-    key = f"q_{node}"
-    choices = [common.NO_ANSWER, *options]
-    if st.session_state.get(key) not in choices:
-        st.session_state[key] = answers.get(node, common.NO_ANSWER)
-    label = f"**{spec_node.label}**: {spec_node.question or spec_node.label}"
-    choice: str = st.radio(label, choices, key=key, format_func=common.state_words, horizontal=True)
-    if spec_node.help:
-        st.caption(f"Why we ask: {spec_node.help}")
-    return choice
-
-
-def questions(act: common.Active, answers: dict[str, str]) -> tuple[dict[str, str], object]:
-    """All questions; returns the new answers and the slot under the warning-sign group."""
-    options = common.answer_options(act.key, act.model)
-    new: dict[str, str] = {}
-    red_slot: object = None
-    for group, nodes in grouped(act):
-        title = GROUP_TITLES.get(group) or group.replace("_", " ").capitalize()
-        with st.container(border=True):
-            st.subheader(title)
-            for node in nodes:
-                choice = ask(act, node, options[node], answers)
-                if choice != common.NO_ANSWER:
-                    new[node] = choice
-            if group == "red_flags":
-                red_slot = st.empty()
-    return new, red_slot
-
-
-def red_flag_panel(act: common.Active, result: QueryResult) -> None:
-    messages = act.model.spec.messages
-    if result.red_flags:
-        names = ", ".join(act.model.spec.nodes[n].label.lower() for n in result.red_flags)
+    reported = (
+        outcome.result.red_flags
+        if outcome.result is not None
+        else triage.reported_red_flags(spec, dict(answers))
+    )
+    if reported:
+        names = join_words(lower_first(spec.nodes[n].label) for n in reported)
         st.error(
-            f"**Warning sign reported: see a doctor promptly.**\n\n{messages.red_flag}\n\n"
-            f"You reported: {names}.",
+            f"**Warning sign reported: see a doctor promptly.** You reported: {plain(names)}. "
+            f"{plain(spec.messages.red_flag)}",
             icon=":material/warning:",
         )
-    elif result.uncertain_red_flags:
-        names = ", ".join(act.model.spec.nodes[n].label.lower() for n in result.uncertain_red_flags)
+    elif outcome.result is not None and outcome.result.uncertain_red_flags:
+        names = join_words(
+            lower_first(spec.nodes[n].label) for n in outcome.result.uncertain_red_flags
+        )
         st.warning(
-            f"**Not sure about a warning sign ({names}).** {messages.uncertain_red_flag}",
+            f"**Not sure about a warning sign ({plain(names)}).** "
+            f"{plain(spec.messages.uncertain_red_flag)}",
             icon=":material/help:",
         )
 
 
-def headline(act: common.Active, answers: dict[str, str], result: QueryResult) -> None:
-    st.metric(
-        "With your answers",
-        natural_frequency(result.posterior),
-        help="Out of 100,000 people who gave the same answers, about this many would have "
+def result_bar(act: Keyed, answers: AnswerSet, outcome: Outcome) -> Headline | None:
+    """The warning-sign panel and the headline, above the questions."""
+    red_flag_panel(act, answers, outcome)
+    if outcome.problem is not None:
+        st.error(
+            f"These answers cannot be scored: {plain(outcome.problem)}",
+            icon=":material/block:",
+        )
+        return None
+    assert outcome.result is not None and outcome.interval is not None
+    nums = headline_numbers(outcome.result, outcome.interval)
+    spec = act.model.spec
+    left, right = st.columns(2)
+    left.metric(
+        RESULT_LABEL,
+        nums.result.text,
+        help="Out of this many people who gave the same answers, about this many would have "
         "early ALS that has not been diagnosed yet.",
     )
-    st.caption(
-        "people with answers like yours would have early ALS that has not yet been diagnosed "
-        f"(as a percentage: {common.percent(result.posterior)})."
+    reference = reference_group(spec, answers)
+    right.metric(
+        "Reference",
+        nums.reference.text,
+        help="The same number for the reference group named below the figures.",
     )
-    st.metric(
-        "Same age, sex and family history, no symptoms",
-        natural_frequency(result.baseline),
-        help="The starting point before any symptom is taken into account.",
-    )
-    has_findings = any(n in act.model.spec.findings for n in answers)
-    if has_findings:
-        st.markdown(
-            f"**Your answers {factor_words(result.odds_ratio_vs_baseline)}** "
-            "compared with that starting point."
-        )
-    else:
-        st.markdown("Answer the questions about symptoms to see how they move the odds.")
-
-
-def interval(act: common.Active, key: common.AnswerKey) -> None:
-    res = common.cached_psa(act.key, key, common.PATIENT_DRAWS, None, act.model)
+    percent = f" ({nums.result.percent})" if nums.result.percent else ""
     st.markdown(
-        "**How sure is this number?** The published figures behind the model come with "
-        "ranges. Re-running the model "
-        f"{res.n_draws:,} times across those ranges puts the number between "
-        f"{natural_frequency(res.low)} and {natural_frequency(res.high)} "
-        "(a 95% interval)."
+        f"**{nums.result.text}**{percent} people with answers like yours would have early ALS "
+        f"that has not been diagnosed yet; the reference is {nums.reference.text} "
+        f"{plain(reference)}. {plain(change_words(act, answers, outcome.result))}"
     )
+    st.caption(
+        f"How sure is this? Re-running the model {outcome.interval.n_draws:,} times across the "
+        f"ranges of its published figures puts it between {nums.low.count_text} and "
+        f"{nums.high.text} (a 95% interval)."
+    )
+    return nums
 
 
-def icon_block(result: QueryResult) -> None:
-    spec = icon_array_spec(round(result.per_100k), "people with answers like yours")
-    lay = charts.icon_layout(result.per_100k)
-    if lay.shown:
-        count = common.per_100k(result.posterior)
-        whole = "" if count == f"{lay.shown:,}" else f" (drawn as {lay.shown:,} whole people)"
+# --------------------------------------------------------------------------- questions
+def ask(act: Keyed, node: str, options: tuple[str, ...]) -> None:
+    """One question as a radio group (its value is read from the session before drawing)."""
+    spec_node = act.model.spec.nodes[node]
+    st.radio(
+        plain(spec_node.question or spec_node.label),
+        [ans.NO_ANSWER, *options],
+        key=ans.widget_key(node),
+        format_func=state_words,
+        horizontal=True,
+    )
+    if spec_node.help:
+        st.caption(f"Why we ask: {plain(spec_node.help)}")
+
+
+def questions(act: Keyed, answers: AnswerSet) -> None:
+    """All questions, one group per tab; each tab says how many of its questions are answered."""
+    options = ans.options(act)
+    groups = grouped(act.model.spec)
+    titles = [
+        f"{group_title(g)} ({sum(n in answers for n in nodes)}/{len(nodes)})" for g, nodes in groups
+    ]
+    st.subheader("Questions")
+    st.caption("Answer as many as you like, one group at a time; skip any or say you are not sure.")
+    for tab, (_, nodes) in zip(st.tabs(titles), groups, strict=True):
+        with tab:
+            for node in nodes:
+                ask(act, node, options[node])
+
+
+# --------------------------------------------------------------------------- details
+def icon_block(result: People) -> None:
+    who = "people with answers like yours"
+    spec = charts.icon_array(result.count, result.denominator, who)
+    lay = charts.icon_layout(result.count, result.denominator)
+    crowd = f"{result.denominator:,}"
+    if result.count is None:
         words = (
-            "Picture 100,000 people with answers like yours as 1,000 blocks of 100. About "
-            f"{count} of them would have early ALS{whole}. The highlighted blocks "
-            f"({lay.blocks_with_cases:,}) hold them; they are grouped together here so you can "
-            "find them, though in real life they would be scattered. The zoom below shows one "
-            "block of 100."
+            f"Picture {crowd} people with answers like yours: {result.text}, fewer than one "
+            "whole person in this crowd, so no square is filled."
+        )
+    elif lay.tiny:
+        words = (
+            f"Picture {crowd} people with answers like yours, each square standing for "
+            f"{lay.per_mark:,} people. About {result.count_text} of them would have early ALS: "
+            f"too few to fill a square, so only a sliver of the ringed square is coloured. "
+            "The rest are everyone else."
         )
     else:
+        per = "person" if lay.per_mark == 1 else f"{lay.per_mark:,} people"
         words = (
-            "Picture 100,000 people with answers like yours as 1,000 blocks of 100. About "
-            f"{common.per_100k(result.posterior)} of them would have early ALS: fewer than one "
-            "whole person, so no block is highlighted."
+            f"Picture {crowd} people with answers like yours, each square standing for {per}. "
+            f"The {result.count_text} coloured ones would have early ALS; they are grouped so "
+            "you can count them, though in life they would be scattered."
         )
-    common.show_chart(spec, name="icon-array", alt_text=words, downloads=False)
+    frame.show_chart(spec, name="icon-array", alt_text=words, downloads=False)
     st.caption(words)
 
 
-def moved(act: common.Active, key: common.AnswerKey) -> None:
+def moved(act: Keyed, answers: AnswerSet) -> None:
     st.subheader("What moved the odds")
-    result = common.cached_shapley(act.key, key, act.model)
-    if not result.contributions:
+    parts: ShapleyResult = cached(shapley, act, answers)
+    if not parts.contributions:
         st.markdown("Nothing yet: answer a question about symptoms, triggers or tests.")
         return
+    spec = act.model.spec
     bars = [
-        charts.Bar(common.answer_words(act, c.node, c.answer), c.factor, common.times(c.factor))
-        for c in result.contributions
+        charts.Bar(answer_words(spec, c.node, c.answer), c.factor, times(c.factor))
+        for c in parts.contributions
     ]
-    lines = [f"- **{b.label}**: {factor_words(b.factor)}." for b in bars]
-    spec = charts.contributions(bars, "Each answer's share", width=250)
-    common.show_chart(spec, name="contributions", alt_text=" ".join(lines), downloads=False)
+    lines = [
+        f"- {plain(b.label)}: {'raised' if b.factor >= 1 else 'lowered'} the odds {b.text}"
+        for b in bars
+    ]
+    chart = charts.contributions(bars, "Each answer's share")
+    frame.show_chart(chart, name="contributions", alt_text="; ".join(lines), downloads=False)
     st.markdown("\n".join(lines))
     st.caption(
-        "Each answer's fair share of the change from the starting point, whatever order the "
+        "Each answer's fair share of the change from the reference, whatever order the "
         "questions are taken in (exact Shapley values); multiplied together they give the total."
     )
 
 
-def next_question(act: common.Active, key: common.AnswerKey) -> None:
+def suggested_question(act: Keyed, answers: AnswerSet, nums: Headline) -> None:
+    """The unanswered question expected to tell the most (never one the answers settle)."""
+    ranked: list[QuestionValue] = triage.useful_questions(cached(next_questions, act, answers))
     st.subheader("Which question would tell the most")
-    ranked = common.cached_next_questions(act.key, key, act.model)
     if not ranked:
-        st.markdown("You have answered every question.")
+        st.markdown("No other question would change the picture much.")
         return
     top = ranked[0]
-    node = act.model.spec.nodes[top.node]
+    spec = act.model.spec
+    shown = people(
+        [nums.result.probability, *(o.posterior for o in top.outcomes)],
+        denominator=nums.result.denominator,
+    )
     st.markdown(
-        f"Of the questions you have not answered, **{node.label.lower()}** is expected to move "
-        f"the odds the most (up to {common.times(top.largest_factor)}):"
+        f"Of the questions you have not answered, **{plain(lower_first(top.label))}** is "
+        f"expected to move the odds the most (up to {times(top.largest_factor)}):"
     )
     st.markdown(
         "\n".join(
-            f"- if the answer were *{common.state_words(o.state).lower()}*: "
-            f"{natural_frequency(o.posterior)}"
-            for o in top.outcomes
+            f"- if the answer were {state_words(o.state).lower()}: {s.text}"
+            for o, s in zip(top.outcomes, shown[1:], strict=True)
         )
     )
     if len(ranked) > 1:
-        others = ", ".join(act.model.spec.nodes[q.node].label.lower() for q in ranked[1:4])
-        st.caption(f"Next most informative: {others}.")
+        others = join_words(lower_first(spec.nodes[q.node].label) for q in ranked[1:4])
+        st.caption(f"Next most informative: {plain(others)}.")
 
 
-def next_steps(act: common.Active) -> None:
-    st.subheader("Next steps")
-    st.markdown("\n".join(f"- {s}" for s in act.model.spec.messages.next_steps))
-    st.markdown(
+def next_steps(act: Keyed, answers: AnswerSet, outcome: Outcome) -> None:
+    spec = act.model.spec
+    steps = triage.next_steps(spec, outcome.result, triage.reported_red_flags(spec, dict(answers)))
+    st.subheader(steps.title)
+    st.markdown("\n".join(f"- {plain(line)}" for line in steps.lines))
+    st.caption(
         "A low number does not rule anything out and a higher one is not a diagnosis: only a "
         "doctor who examines you can judge what is going on."
     )
 
 
-def main() -> None:
-    act = common.page_header(
+def render() -> None:
+    """Draw the page."""
+    act = frame.page_header(
         "Your situation",
-        "Answer as many questions as you like; you can skip any of them or say you are not "
-        "sure. The numbers update as you go. They describe people who gave the same answers, "
-        "not you personally.",
+        "The numbers describe people who gave the same answers, not you personally. "
+        "They update as you answer.",
     )
-    answers = common.current_answers(act)
-    st.sidebar.button(
-        "Clear all answers", on_click=common.clear_answers, args=(act,), key="clear_answers"
-    )
+    answers = ans.from_widgets(act)
+    st.sidebar.button("Clear all answers", on_click=ans.clear, args=(act,), key="clear_answers")
+    outcome = evaluate(act, answers)
+    nums = result_bar(act, answers, outcome)
     left, right = st.columns([11, 10], gap="large")
     with left:
-        answers, red_slot = questions(act, answers)
-    common.store_answers(act, answers)
-    key = common.answer_key(answers)
-    result = common.cached_query(act.key, key, act.model)
-    if result.red_flags and red_slot is not None:
-        red_slot.error(  # type: ignore[attr-defined]
-            "Warning sign reported: see a doctor promptly (details beside the questions).",
-            icon=":material/warning:",
-        )
+        questions(act, answers)
     with right:
-        red_flag_panel(act, result)
-        headline(act, answers, result)
-        interval(act, key)
-        icon_block(result)
-        moved(act, key)
-        next_question(act, key)
-    next_steps(act)
-    common.footer(act)
-
-
-main()
+        if nums is not None:
+            icon_block(nums.result)
+            moved(act, answers)
+        red = outcome.result.red_flags if outcome.result is not None else ["?"]
+        if nums is not None and not red:
+            suggested_question(act, answers, nums)
+        next_steps(act, answers, outcome)

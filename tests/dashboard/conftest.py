@@ -1,38 +1,52 @@
-"""Helpers for the dashboard tests: run the app headless with Streamlit's AppTest."""
+"""Helpers for the dashboard tests: run each page headless with Streamlit's AppTest."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "dashboard" / "app.py"
-PAGES = {
-    "situation": "views/situation.py",
-    "base_rates": "views/base_rates.py",
-    "research": "views/research.py",
-}
 TIMEOUT = 60
 
-#: "<number> in <number>" anywhere in the rendered text; only "in 100,000" is allowed.
-RATIO = re.compile(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?) in (\d{1,3}(?:,\d{3})+|\d+)(?![.,]?\d)")
-ONE_IN = re.compile(r"(?<![\w.,])1 in (?!100,000\b)\d")
+#: Scientific notation and fractions of a person anywhere in the page.
+SCIENTIFIC = re.compile(r"\d[eE][+-]?\d")
+FRACTION_OF_A_PERSON = re.compile(r"\d\.\d+ in (?:\d|1 million|10 million)")
 DENIAL = re.compile(r"\byou (?:do not|don't|don’t|dont) have\b", re.IGNORECASE)
 
 
+def _situation() -> None:
+    from alsodds.dashboard.views import situation
+
+    situation.render()
+
+
+def _base_rates() -> None:
+    from alsodds.dashboard.views import base_rates
+
+    base_rates.render()
+
+
+def _research() -> None:
+    from alsodds.dashboard.views import research
+
+    research.render()
+
+
+PAGES: dict[str, Callable[[], None]] = {
+    "situation": _situation,
+    "base_rates": _base_rates,
+    "research": _research,
+}
+
+
 def make_app(query: Mapping[str, str] | None = None, page: str = "situation") -> AppTest:
-    """A fresh app session (own session state), optionally opened with a query string."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    """A fresh session of one page (own session state), optionally with a query string."""
+    at = AppTest.from_function(PAGES[page], default_timeout=TIMEOUT)
     if query:
         at.query_params.update(dict(query))
-    if page != "situation":
-        at.switch_page(PAGES[page])  # the url paths equal the file names, so no first run
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -46,7 +60,7 @@ def _walk(node: Any) -> Iterator[Any]:
 
 def rendered_text(at: AppTest) -> str:
     """Every string the page sends to the browser: texts, labels, options, table cells,
-    chart specs (titles, labels, data) and the network's DOT source."""
+    chart specs and the network's DOT source."""
     parts: list[str] = []
     for el in _walk(at._tree):
         proto = getattr(el, "proto", None)
@@ -57,11 +71,20 @@ def rendered_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def bad_ratios(text: str) -> list[str]:
-    """Any 'N in X' whose X is not the fixed 100,000, and any '1 in X'."""
-    found = [m.group(0) for m in RATIO.finditer(text) if m.group(2) != "100,000"]
-    found += [m.group(0) for m in ONE_IN.finditer(text)]
-    return found
+def visible_text(at: AppTest) -> str:
+    """The words a reader sees: titles, headings, text, captions, alerts, metrics, labels
+    and table cells (not element ids or chart internals)."""
+    parts: list[str] = []
+    for group in (at.title, at.header, at.subheader, at.markdown, at.caption):
+        parts += [str(x.value) for x in group]
+    for group in (at.error, at.warning, at.info, at.success):
+        parts += [str(x.value) for x in group]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [str(r.label) for r in at.radio]
+    for el in _walk(at._tree):
+        if getattr(el, "type", None) in ("dataframe", "table"):
+            parts.append(el.value.to_string(max_colwidth=100_000))
+    return unescape("\n".join(parts))
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -80,6 +103,6 @@ def answer(at: AppTest, answers: Mapping[str, str]) -> AppTest:
     return at
 
 
-@pytest.fixture
-def situation() -> AppTest:
-    return make_app()
+def unescape(text: str) -> str:
+    """Markdown text as a reader sees it (backslash escapes and word joiners removed)."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")

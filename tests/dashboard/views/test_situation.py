@@ -1,0 +1,136 @@
+"""'Your situation': the API's numbers as whole people, the doctor first for warning signs,
+contradictions refused, the URL round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from alsodds import Model, people, query
+from alsodds.dashboard.cache import AnswerSet, Keyed
+from alsodds.dashboard.views import situation
+from tests.dashboard.conftest import (
+    DENIAL,
+    FRACTION_OF_A_PERSON,
+    SCIENTIFIC,
+    answer,
+    make_app,
+    metric,
+    unescape,
+    visible_text,
+)
+
+RESULT = situation.RESULT_LABEL
+
+
+def headline(model: Model, answers: dict[str, str]) -> str:
+    from alsodds import psa
+
+    r = query(model, answers)
+    interval = psa(model, answers, n_draws=situation.PATIENT_DRAWS, seed=0)
+    return situation.headline_numbers(r, interval).result.text
+
+
+def test_answering_changes_the_number_to_the_api_value(model: Model) -> None:
+    at = make_app()
+    assert metric(at, RESULT) == headline(model, {})
+    answers = {"age_band": "30_44", "fasciculations": "yes", "stress": "yes", "caffeine": "no"}
+    answer(at, answers)
+    assert metric(at, RESULT) == headline(model, answers)
+    answer(at, {"trigger_response": "improved", "cramps": "not_sure"})
+    answers |= {"trigger_response": "improved", "cramps": "not_sure"}
+    assert metric(at, RESULT) == headline(model, answers)
+
+
+def test_numbers_shown_together_share_one_denominator(model: Model) -> None:
+    from alsodds import psa
+
+    answers = {"age_band": "65_74", "weakness": "yes", "atrophy": "yes"}
+    r, i = query(model, answers), psa(model, answers, n_draws=situation.PATIENT_DRAWS, seed=0)
+    nums = situation.headline_numbers(r, i)
+    assert len({x.denominator for x in (nums.result, nums.reference, nums.low, nums.high)}) == 1
+    assert nums.result.text == people([r.posterior, r.baseline, i.low, i.high])[0].text
+
+
+def test_a_warning_sign_puts_the_doctor_first_and_no_lifestyle_steps(model: Model) -> None:
+    at = make_app()
+    answer(at, {"age_band": "under_30", "fasciculations": "yes", "weakness": "yes"})
+    assert "see a doctor promptly" in at.error[0].value
+    headers = [h.value for h in at.subheader]
+    assert "Next steps: see a doctor promptly" in headers
+    assert "Which question would tell the most" not in headers
+    text = unescape(" ".join(m.value for m in at.markdown))
+    for step in model.spec.messages.next_steps:
+        assert step not in text
+    answer(at, {"weakness": ""})
+    assert not at.error
+    assert "Next steps" in [h.value for h in at.subheader]
+
+
+def test_not_sure_about_a_warning_sign_says_when_to_see_a_doctor(model: Model) -> None:
+    at = make_app({"weakness": "not_sure"})
+    assert not at.error
+    assert any(model.spec.messages.uncertain_red_flag in unescape(w.value) for w in at.warning)
+
+
+def test_the_reference_is_labelled_for_what_it_is() -> None:
+    at = make_app({"age_band": "30_44", "fasciculations": "yes"})
+    text = unescape(" ".join(m.value for m in at.markdown))
+    assert "people of your age (whatever their symptoms)" in text
+    assert "no symptoms" not in text
+
+
+def test_contradictory_answers_are_refused_not_scored(model: Model) -> None:
+    act = Keyed("bundled", model)
+    out = situation.evaluate(act, AnswerSet({"sex": "not_sure"}))
+    assert out.result is None and out.problem and "sex" in out.problem
+
+
+def test_the_url_round_trips_the_answers(model: Model) -> None:
+    at = make_app()
+    answers = {"age_band": "45_54", "sex": "male", "fasciculations": "yes", "weakness": "not_sure"}
+    answer(at, answers)
+    assert at.query_params == answers
+    shared = make_app(at.query_params)
+    for node, state in answers.items():
+        assert shared.radio(key=f"q_{node}").value == state
+    assert metric(shared, RESULT) == headline(model, answers)
+
+
+def test_bad_query_strings_are_ignored(model: Model) -> None:
+    at = make_app({"weakness": "maybe", "age_band": "200", "nonsense": "x", "emg": "normal"})
+    assert at.radio(key="q_weakness").value == ""
+    assert at.radio(key="q_emg").value == "normal"
+    assert metric(at, RESULT) == headline(model, {"emg": "normal"})
+
+
+def test_clear_all_answers(model: Model) -> None:
+    at = make_app({"age_band": "30_44", "weakness": "yes"})
+    at.button(key="clear_answers").click().run()
+    assert metric(at, RESULT) == headline(model, {})
+    assert not at.error
+    assert dict(at.query_params) == {}
+
+
+def test_question_labels_are_plain_text(model: Model) -> None:
+    at = make_app()
+    labels = [unescape(r.label) for r in at.radio]
+    for node in model.spec.answerable:
+        assert model.spec.nodes[node].question in labels
+    assert not any("**" in r.label for r in at.radio)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"age_band": "under_30", "fasciculations": "yes", "trigger_response": "improved"},
+        {"age_band": "65_74", "weakness": "yes", "atrophy": "yes", "emg": "abnormal"},
+    ],
+)
+def test_no_denial_no_scientific_notation_no_fraction_of_a_person(
+    answers: dict[str, str],
+) -> None:
+    text = visible_text(make_app(answers))
+    assert not DENIAL.findall(text)
+    assert not SCIENTIFIC.findall(text)
+    assert not FRACTION_OF_A_PERSON.findall(text)
