@@ -18,7 +18,7 @@ import yaml
 from alsodds.errors import PriorsError
 from alsodds.inference import Model
 from alsodds.marginals import conditional_probability
-from alsodds.spec import load_spec_text
+from alsodds.spec import default_priors_path, load_spec_text
 from alsodds.tables import FloatArray, build_tables
 from alsodds.uncertainty import sample_parameters
 from alsodds.validation import (
@@ -227,7 +227,7 @@ def test_json_rows_carry_the_contract_fields(bundled_results: dict[str, RowResul
 
 # --------------------------------------------------------------------------- tiny network
 TINY = """
-schema_version: 1
+schema_version: {version}
 title: tiny
 population: test
 query: {node: als, state: present}
@@ -283,13 +283,14 @@ nodes:
     sign: "+"
     sign_state: abnormal
     distribution:
-      kind: conditional
-      parent: als
+      kind: noisy_or
       state: abnormal
-      given:
-        absent: {value: 0.05, low: 0.05, high: 0.05, source: src}
-        present: {value: 0.8, low: 0.8, high: 0.8, source: src}
+      leak: {value: 0.05, low: 0.05, high: 0.05, source: src}
+      causes:
+        als: {value: 0.8, low: 0.8, high: 0.8, source: src}
 """
+#: The tiny network uses only kinds every schema version has; its version is the bundled one's.
+SCHEMA_VERSION = yaml.safe_load(default_priors_path().read_text(encoding="utf-8"))["schema_version"]
 
 WINDOW = ["nodes.als.distribution.terms.window"]
 
@@ -429,7 +430,9 @@ TINY_TARGETS: dict[str, Any] = {
 
 @pytest.fixture(scope="module")
 def tiny() -> Model:
-    return Model(load_spec_text(TINY, "tiny.yaml"), "tiny.yaml")
+    return Model(
+        load_spec_text(TINY.replace("{version}", str(SCHEMA_VERSION)), "tiny.yaml"), "tiny.yaml"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -450,7 +453,7 @@ def test_tiny_network_rows_have_their_closed_form_values(
     assert r["cases"].model == pytest.approx(2e-5 * 1e6 * 10, rel=1e-12)
     assert r["old_share"].model == pytest.approx(0.25 * 4.0 / mean_factor, rel=1e-12)
     prior = 2e-5 * 1.5 * 4.0 / mean_factor
-    lr = (1 - 0.9 * 0.2) * 0.8 / (0.1 * 0.05)
+    lr = (1 - 0.9 * 0.2) * (1 - 0.95 * 0.2) / (0.1 * 0.05)
     post_odds = prior / (1 - prior) * lr
     assert r["profile"].model == pytest.approx(post_odds / (1 + post_odds), rel=1e-12)
     assert r["any_age"].model == pytest.approx(3e-5, rel=1e-12)
