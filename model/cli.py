@@ -1,29 +1,43 @@
 """The ``alsodds`` command line: a thin view over the public API, no maths of its own.
 
-Every command prints a readable table, or one JSON object with ``--json``. User errors
-(bad priors, unknown node or state, invalid request) print one line to stderr and exit 2.
-Nothing typed is logged or sent anywhere.
+Every command prints a readable table, or one JSON object with ``--json``. Every user error
+(bad priors, unknown node or state, invalid request, bad option, unusable file) prints one
+line to stderr and exits 2. Files are written atomically and never replaced without
+``--force``. Nothing typed is logged or sent anywhere.
+
+Heavy libraries (pgmpy, SALib, pandas, rich's progress bars, streamlit) are imported by the
+commands that need them, so ``alsodds query`` starts quickly.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import os
 import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from alsodds.errors import AlsoddsError
-from alsodds.explain import derive, explain_lines, natural_frequency, next_questions, shapley
 from alsodds.inference import Model, load_model, parse_assignments, query
-from alsodds.spec import load_spec
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+# Caps on the work one command may ask for, so memory stays bounded (a few GB at most) on
+# an ordinary laptop; each is far above what a careful analysis needs.
+MAX_DRAWS = 10_000_000  # PSA keeps 16 bytes per draw, streamed in chunks
+MAX_N_BASE = 2**14  # Sobol: n_base x (parameters + 2) runs, each a row of every parameter
+MAX_STEPS = 501  # two-way grid: steps x steps rows of every parameter
+MAX_SEED = 2**32 - 1
 
 app = typer.Typer(
     add_completion=False,
@@ -31,8 +45,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Educational Bayesian network: muscle twitching and the odds of ALS. Not a diagnosis.",
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 
 PriorsOpt = Annotated[
     Path | None,
@@ -43,6 +55,7 @@ SetOpt = Annotated[
     typer.Option("--set", help="An answer ID=STATE (repeatable); STATE may be 'not_sure'."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+SeedOpt = Annotated[int, typer.Option(help=f"Random seed (0 to {MAX_SEED}).")]
 
 
 class ExportFormat(StrEnum):
@@ -56,9 +69,41 @@ class Method(StrEnum):
     twoway = "twoway"
 
 
+# --------------------------------------------------------------------------- output
+@functools.cache
+def _out() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)  # writes to whatever sys.stdout is at print time
+
+
+@functools.cache
+def _err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _one_line(text: str) -> str:
+    """Fold a message onto one line: line breaks become spaces, other unprintable
+    characters are escaped (user-typed option names and values can hold them)."""
+    folded = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in folded)
+
+
+def _error_line(message: str) -> None:
+    sys.stderr.write(f"error: {_one_line(message)}\n")
+    sys.stderr.flush()
+
+
 def _fail(message: str) -> NoReturn:
-    err.print(f"error: {message}", markup=False, soft_wrap=True)
+    _error_line(message)
     raise typer.Exit(code=2)
+
+
+def _check_range(option: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        _fail(f"{option}: got {value}; expected a whole number from {low:,} to {high:,}")
 
 
 def _model(priors: Path | None) -> Model:
@@ -96,12 +141,14 @@ class _LazyProgress:
         if self.bar is None:
             if time.perf_counter() - self.start < 1.0 or done >= total:
                 return
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.bar = Progress(
                 TextColumn(self.label),
                 BarColumn(),
                 TextColumn("{task.completed:,}/{task.total:,}"),
                 TimeRemainingColumn(),
-                console=err,
+                console=_err(),
                 transient=True,
             )
             self.bar.start()
@@ -115,13 +162,15 @@ class _LazyProgress:
 
 
 def _disclaimer(model: Model) -> None:
-    out.print(f"[dim]{model.spec.messages.disclaimer}[/dim]")
+    _out().print(f"[dim]{model.spec.messages.disclaimer}[/dim]")
 
 
 # --------------------------------------------------------------------------- commands
 @app.command("query")
 def query_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = False) -> None:
     """Posterior P(ALS | answers), baseline, odds ratio and each answer's likelihood ratio."""
+    from alsodds.explain import natural_frequency
+
     model = _model(priors)
     result = query(model, _answers(set_))
     data = result.to_dict()
@@ -130,6 +179,9 @@ def query_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = 
     if as_json:
         _emit(data)
         return
+    from rich.table import Table
+
+    out = _out()
     table = Table(title="Result", show_header=False)
     table.add_row("With your answers", natural_frequency(result.posterior))
     table.add_row("Same age, sex, family history, no symptoms", natural_frequency(result.baseline))
@@ -170,6 +222,8 @@ def nodes_cmd(priors: PriorsOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         _emit({"query": {"node": spec.query.node, "state": spec.query.state}, "nodes": rows})
         return
+    from rich.table import Table
+
     table = Table(title="Nodes")
     for col in ("id", "role", "states", "sign"):
         table.add_column(col)
@@ -178,12 +232,14 @@ def nodes_cmd(priors: PriorsOpt = None, as_json: JsonOpt = False) -> None:
         if r["sign_state"]:
             sign = f"{sign} ({r['sign_state']})"
         table.add_row(r["id"], r["role"], ", ".join(r["states"]), sign)
-    out.print(table)
+    _out().print(table)
 
 
 @app.command("explain")
 def explain_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = False) -> None:
     """A plain-language account: result, what moved the odds, which question next."""
+    from alsodds.explain import explain_lines, next_questions, shapley
+
     model = _model(priors)
     answers = _answers(set_)
     lines = explain_lines(model, answers)
@@ -202,17 +258,21 @@ def explain_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt 
             }
         )
         return
+    out = _out()
     for line in lines:
         out.print(line, markup=False)
     if nxt:
         out.print(
-            "Questions that could move the odds most next: " + ", ".join(q.label for q in nxt)
+            "Questions that could move the odds most next: " + ", ".join(q.label for q in nxt),
+            markup=False,
         )
 
 
 @app.command("derive")
 def derive_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = False) -> None:
     """The base-rate derivation: incidence x diagnostic window x age x sex x family history."""
+    from alsodds.explain import derive, natural_frequency
+
     model = _model(priors)
     d = derive(model, _answers(set_))
     if as_json:
@@ -234,6 +294,9 @@ def derive_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt =
             }
         )
         return
+    from rich.table import Table
+
+    out = _out()
     table = Table(title="Base rate, step by step")
     for col in ("step", "detail", "factor", "running product"):
         table.add_column(col)
@@ -242,7 +305,7 @@ def derive_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt =
     out.print(table)
     out.print(f"Prior: {natural_frequency(d.prior)}")
     for label, rate in d.cross_checks:
-        out.print(f"Cross-check ({label}): {rate:.2f} per 100,000 per year")
+        out.print(f"Cross-check ({label}): {rate:.2f} per 100,000 per year", markup=False)
 
 
 @app.command("export")
@@ -250,16 +313,19 @@ def export_cmd(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="File format.")],
     output: Annotated[Path, typer.Option("--output", help="File to write.")],
     priors: PriorsOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
 ) -> None:
     """Write the network (public ids and state names) as BIF or XMLBIF."""
+    from alsodds.files import atomic_path, check_output_path
     from alsodds.network import write_network
 
+    check_output_path(output, force)  # refuse before any work is done
     model = _model(priors)
-    try:
-        path = write_network(model, fmt.value, output)
-    except OSError as exc:
-        _fail(f"cannot write {output}: {exc.strerror}")
-    err.print(f"wrote {path}")
+    with atomic_path(output, force) as tmp:
+        write_network(model, fmt.value, tmp)
+    _err().print(f"wrote {output}", markup=False, soft_wrap=True)
 
 
 @app.command("validate")
@@ -267,26 +333,31 @@ def validate_cmd(
     file: Annotated[Path, typer.Argument(help="Priors YAML file to check.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a priors file: schema, ranges, sources, cycles and declared signs."""
+    """Check a priors file: schema, ranges, sources, cycles, table sizes and declared signs."""
+    from alsodds.spec import load_spec
+
     spec = load_spec(file)
     if as_json:
         _emit({"valid": True, "file": str(file), "nodes": len(spec.nodes)})
     else:
-        out.print(f"{file}: valid ({len(spec.nodes)} nodes)")
+        _out().print(f"{file}: valid ({len(spec.nodes)} nodes)", markup=False)
 
 
 @app.command("uncertainty")
 def uncertainty_cmd(
     priors: PriorsOpt = None,
     set_: SetOpt = None,
-    draws: Annotated[int, typer.Option(help="Parameter draws.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    draws: Annotated[int, typer.Option(help=f"Parameter draws (1 to {MAX_DRAWS:,}).")] = 10_000,
+    seed: SeedOpt = 0,
     threshold: Annotated[float | None, typer.Option(help="Report the share above this.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Posterior interval from sampling every parameter across its range (PSA)."""
+    from alsodds.explain import natural_frequency
     from alsodds.uncertainty import psa
 
+    _check_range("--draws", draws, 1, MAX_DRAWS)
+    _check_range("--seed", seed, 0, MAX_SEED)
     model = _model(priors)
     bar = _LazyProgress("sampling")
     try:
@@ -298,6 +369,7 @@ def uncertainty_cmd(
     if as_json:
         _emit(res.to_dict())
         return
+    out = _out()
     out.print(
         f"Posterior median {natural_frequency(res.median)}; 95% interval "
         f"{res.low * 1e5:.3g} to {res.high * 1e5:.3g} in 100,000 ({res.n_draws:,} draws)"
@@ -315,9 +387,11 @@ def sensitivity_cmd(
     params: Annotated[
         list[str] | None, typer.Option("--param", help="Parameter name (repeatable).")
     ] = None,
-    n_base: Annotated[int, typer.Option(help="Sobol base sample size (power of 2).")] = 1024,
-    steps: Annotated[int, typer.Option(help="Two-way grid steps.")] = 11,
-    seed: Annotated[int, typer.Option(help="Random seed (Sobol).")] = 0,
+    n_base: Annotated[
+        int, typer.Option(help=f"Sobol base sample size (a power of 2, at most {MAX_N_BASE:,}).")
+    ] = 1024,
+    steps: Annotated[int, typer.Option(help=f"Two-way grid steps (2 to {MAX_STEPS}).")] = 11,
+    seed: SeedOpt = 0,
     top: Annotated[int, typer.Option(help="Rows to show.")] = 15,
     list_: Annotated[bool, typer.Option("--list", help="List parameter names.")] = False,
     as_json: JsonOpt = False,
@@ -325,8 +399,18 @@ def sensitivity_cmd(
     """One-way (tornado), global (Sobol) or two-way sensitivity of the posterior."""
     from alsodds.uncertainty import param_table, sobol, tornado, two_way
 
+    _check_range("--n-base", n_base, 2, MAX_N_BASE)
+    _check_range("--steps", steps, 2, MAX_STEPS)
+    _check_range("--seed", seed, 0, MAX_SEED)
+    _check_range("--top", top, 1, 10**6)
+    if method is Method.twoway and not list_ and (not params or len(params) != 2):
+        _fail(
+            f"--param: got {len(params or [])} of them; --method twoway needs exactly two "
+            "(see --list)"
+        )
     model = _model(priors)
     answers = _answers(set_)
+    out = _out()
     if list_:
         frame = param_table(model)
         if as_json:
@@ -335,6 +419,8 @@ def sensitivity_cmd(
             for row in frame.itertuples():
                 out.print(f"{row.name}  [{row.low:g}, {row.high:g}]  {row.label}", markup=False)
         return
+    from rich.table import Table
+
     if method is Method.tornado:
         bars = tornado(model, answers, params or None)
         if as_json:
@@ -370,8 +456,7 @@ def sensitivity_cmd(
             table.add_row(str(row.label), f"{row.S1:.3f}", f"{row.ST:.3f}")
         out.print(table)
     else:
-        if not params or len(params) != 2:
-            _fail("--method twoway needs exactly two --param names (see --list)")
+        assert params is not None  # checked above, before the model was loaded
         grid = two_way(model, answers, params[0], params[1], steps=steps)
         if as_json:
             _emit(
@@ -411,15 +496,77 @@ def flip_cmd(
     if as_json:
         _emit(res.to_dict())
         return
+    out = _out()
     if res.crossing is None:
         side = "above" if res.current > threshold else "below"
-        out.print(f"{res.label}: the posterior stays {side} {threshold} over the whole domain.")
+        out.print(
+            f"{res.label}: the posterior stays {side} {threshold} over the whole domain.",
+            markup=False,
+        )
     else:
         where = "inside" if res.inside_range else "outside"
         out.print(
             f"{res.label}: crosses {threshold} at {res.crossing:.4g} (declared {res.value:g}, "
-            f"range {res.low:g}-{res.high:g}: {where} the range)."
+            f"range {res.low:g}-{res.high:g}: {where} the range).",
+            markup=False,
         )
+
+
+# The settings of the project's .streamlit/config.toml, as flags: an installed copy has no
+# such folder, and flags win over any config the user's working folder happens to hold.
+APP_FLAGS: tuple[str, ...] = (
+    "--server.address=localhost",
+    "--server.headless=true",
+    "--browser.gatherUsageStats=false",
+    "--client.showErrorDetails=none",
+    "--client.showErrorLinks=false",
+    "--client.toolbarMode=minimal",
+    "--server.enableXsrfProtection=true",
+    "--server.enableCORS=true",
+    "--server.maxUploadSize=1",
+    "--server.enableStaticServing=false",
+    "--runner.magicEnabled=false",
+    "--logger.level=warning",
+)
+
+
+def dashboard_script() -> Path:
+    """The installed dashboard's entry script (``alsodds/dashboard/app.py``)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("alsodds.dashboard")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
+        script = Path(folder) / "app.py"
+        if script.is_file():
+            return script
+    raise AlsoddsError("the dashboard is not installed with this copy of alsodds")
+
+
+@app.command("app")
+def app_cmd(
+    port: Annotated[int, typer.Option(help="Port on this machine (1024 to 65535).")] = 8501,
+) -> None:
+    """Run the interactive explainer in your browser at http://localhost:PORT (Ctrl+C stops it)."""
+    import subprocess
+
+    _check_range("--port", port, 1024, 65535)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(dashboard_script()),
+        f"--server.port={port}",
+        *APP_FLAGS,
+    ]
+    sys.stderr.write(f"alsodds dashboard: http://localhost:{port} (Ctrl+C stops it)\n")
+    with subprocess.Popen(command) as server:
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:  # the server got the same Ctrl+C: let it finish cleanly
+            code = server.wait()
+    raise typer.Exit(code=code)
 
 
 @app.command("validation")
@@ -452,6 +599,8 @@ def validation_cmd(
     elif markdown:
         sys.stdout.write(validation_markdown(spec, rows, model.source))
     else:
+        from rich.table import Table
+
         table = Table(title=spec.title)
         for col in ("quantity", "model", "published", "result"):
             table.add_column(col)
@@ -462,29 +611,64 @@ def validation_cmd(
                 format_range(r.low, r.high, r.unit),
                 r.status if r.reason is None else f"n/a: {r.reason}",
             )
-        out.print(table, markup=False)
+        _out().print(table, markup=False)
         _disclaimer(model)
     if not all_passed(rows):
-        # typer.Exit is returned, not raised, under standalone_mode=False; exit directly.
-        sys.exit(1)
+        raise typer.Exit(code=1)
 
 
-def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+# --------------------------------------------------------------------------- entry point
+def _given_value(args: list[str], param: object) -> str | None:
+    """What the user typed for the option a usage error names (typer's messages omit it)."""
+    opts = getattr(param, "opts", None) or []
+    for i, arg in enumerate(args):
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(f"{opt}="):
+                return arg[len(opt) + 1 :]
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: every user error becomes one line on stderr and exit code 2.
+
+    Parameters
+    ----------
+    argv
+        Arguments after the program name (default: ``sys.argv[1:]``).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(standalone_mode=False)
+        code = app(args=args, standalone_mode=False, prog_name="alsodds")
     except AlsoddsError as exc:
-        err.print(f"error: {exc}", markup=False, soft_wrap=True)
-        sys.exit(2)
-    except typer.exceptions.TyperException as exc:  # usage errors: bad option or value
-        message = exc.format_message()
-        if message:
-            err.print(f"error: {message}", markup=False, soft_wrap=True)
+        _error_line(str(exc))
         sys.exit(2)
     except typer.Abort:
-        sys.exit(1)
+        sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # typer's usage errors: unknown option, bad value...
+        if not args:  # a bare `alsodds` has printed its help
+            sys.exit(0)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        message = message.strip().rstrip(".")
+        given = _given_value(args, getattr(exc, "param", None))
+        if given is not None and repr(given) not in message:
+            message = f"{message} (got {given!r})"
+        ctx = getattr(exc, "ctx", None)
+        hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+        _error_line(f"{message}{hint}")
+        sys.exit(2)
+    except MemoryError:
+        _error_line("this request needs more memory than the machine has; ask for less work")
+        sys.exit(2)
+    except BrokenPipeError:  # e.g. `alsodds nodes | head -1`: the reader left, say nothing
+        # Point stdout at nothing so the flush at exit cannot fail a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    # Under standalone_mode=False a typer.Exit comes back as a return value: keep its code.
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -47,3 +47,23 @@ class EvidenceError(AlsoddsError):
 
 class RequestError(AlsoddsError):
     """An analysis request is invalid (threshold outside (0, 1), unknown parameter, ...)."""
+
+
+class FileError(AlsoddsError):
+    """A file a user named cannot be read or written as asked.
+
+    Parameters
+    ----------
+    path
+        The path as given.
+    found
+        What was found there, e.g. ``"a FIFO (named pipe)"`` or ``"an existing file"``.
+    allowed
+        What would have been accepted, or what to do.
+    """
+
+    def __init__(self, path: object, found: str, allowed: str) -> None:
+        self.path = str(path)
+        self.found = found
+        self.allowed = allowed
+        super().__init__(f"{self.path}: got {found}; {allowed}")

@@ -155,13 +155,20 @@ def _allows_not_sure(spec: NetworkSpec, node: str) -> bool:
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
-    """Turn ``["weakness=yes", ...]`` into a dict, rejecting malformed items."""
+    """Turn ``["weakness=yes", ...]`` into a dict, rejecting malformed items and any id
+    given twice (keeping either answer would silently drop the other)."""
     out: dict[str, str] = {}
     for item in items:
         node, sep, state = item.partition("=")
         if not sep or not node.strip() or not state.strip():
             raise EvidenceError(f"expected ID=STATE, got '{item}'")
-        out[node.strip()] = state.strip()
+        node, state = node.strip(), state.strip()
+        if node in out:
+            raise EvidenceError(
+                f"'{node}' is answered twice ('{out[node]}' and '{state}'); "
+                "give one answer per question"
+            )
+        out[node] = state
     return out
 
 

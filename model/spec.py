@@ -18,9 +18,15 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from alsodds.errors import PriorsError
+from alsodds.errors import FileError, PriorsError
+from alsodds.files import read_text
 
 MAX_FILE_BYTES = 1_000_000
+MAX_YAML_DEPTH = 64
+# Caps on table size (states x parent states) keep a priors file from asking for more
+# memory than a laptop has; the bundled network needs a few hundred entries.
+MAX_TABLE_ENTRIES = 2**16
+MAX_TOTAL_TABLE_ENTRIES = 2**20
 PRIORS_FILE = "als_default.yaml"
 STATE_PATTERN = r"^[A-Za-z0-9_]+$"
 _ASSUMPTION_PREFIX = "assumption:"
@@ -226,18 +232,13 @@ class NetworkSpec(BaseModel):
 
 
 # --------------------------------------------------------------------------- YAML
-class _StrictLoader(yaml.SafeLoader):
-    """Safe loader that also refuses anchors/aliases and duplicate keys."""
+# libyaml's parser when PyYAML was built with it (about five times faster); the pure one if not.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _compose_node(self: _StrictLoader, parent: Any, index: Any) -> Any:
-    event = self.peek_event()  # type: ignore[no-untyped-call]
-    if isinstance(event, yaml.AliasEvent):
-        raise yaml.YAMLError(f"YAML aliases (*{event.anchor}) are not allowed")
-    anchor = getattr(event, "anchor", None)
-    if anchor is not None:
-        raise yaml.YAMLError(f"YAML anchors (&{anchor}) are not allowed")
-    return yaml.SafeLoader.compose_node(self, parent, index)
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """Safe loader that also refuses duplicate keys (anchors, aliases and deep nesting are
+    refused from the event stream first, see :func:`_check_events`)."""
 
 
 def _construct_mapping(self: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
@@ -247,11 +248,34 @@ def _construct_mapping(self: _StrictLoader, node: yaml.MappingNode, deep: bool =
         if key in seen:
             raise yaml.YAMLError(f"duplicate key {key!r} (line {key_node.start_mark.line + 1})")
         seen.add(key)
-    return yaml.SafeLoader.construct_mapping(self, node, deep=deep)
+    return yaml.constructor.SafeConstructor.construct_mapping(self, node, deep=deep)
 
 
-_StrictLoader.compose_node = _compose_node  # type: ignore[method-assign,assignment]
-_StrictLoader.construct_mapping = _construct_mapping  # type: ignore[method-assign,assignment]
+_StrictLoader.construct_mapping = _construct_mapping
+
+
+def _refuse(problem: str, event: yaml.Event) -> yaml.MarkedYAMLError:
+    mark: Any = event.start_mark  # libyaml's own Mark class has the same fields
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
+
+
+def _check_events(text: str) -> None:
+    """Refuse anchors, aliases and nesting deeper than :data:`MAX_YAML_DEPTH` while only
+    parsing: the event parser keeps its own stack, whereas building nodes recurses once per
+    level (a deeply nested file would end in RecursionError, or worse in C)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _refuse(f"YAML aliases (*{event.anchor}) are not allowed", event)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _refuse(f"YAML anchors (&{anchor}) are not allowed", event)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _refuse(f"nesting deeper than {MAX_YAML_DEPTH} levels", event)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def parse_yaml(text: str, source: str = "<string>") -> Any:
@@ -259,6 +283,7 @@ def parse_yaml(text: str, source: str = "<string>") -> Any:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise PriorsError(source, "", f"{len(text)} characters", "a priors file is at most 1 MB")
     try:
+        _check_events(text)
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -268,20 +293,12 @@ def parse_yaml(text: str, source: str = "<string>") -> Any:
 
 
 def read_priors_text(path: str | Path) -> str:
-    """Read a priors file, refusing files over 1 MB before reading them."""
-    p = Path(path)
+    """Read a priors file: a regular UTF-8 file of at most 1 MB, checked before reading
+    (a directory, device or FIFO is refused before it is opened)."""
     try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise PriorsError(
-            str(path), "", str(path), f"file cannot be read ({exc.strerror})"
-        ) from None
-    if size > MAX_FILE_BYTES:
-        raise PriorsError(str(path), "", f"{size} bytes", "a priors file is at most 1 MB")
-    try:
-        return p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PriorsError(str(path), "", str(path), f"expected a UTF-8 text file ({exc})") from None
+        return read_text(path, MAX_FILE_BYTES)
+    except FileError as exc:
+        raise PriorsError(str(path), "", exc.found, exc.allowed) from None
 
 
 # --------------------------------------------------------------------------- loading
@@ -563,6 +580,30 @@ def _rate_upper_bound(spec: NetworkSpec, d: RateDist) -> float:
     return bound
 
 
+def _check_table_sizes(spec: NetworkSpec, source: str) -> None:
+    """Refuse a network whose tables (states x parent states) would exceed the caps, before
+    any table is built: a node with many parents needs exponentially many entries."""
+    total = 0
+    for node_id, node in spec.nodes.items():
+        entries = len(node.states) * math.prod(len(spec.nodes[p].states) for p in node.parents)
+        if entries > MAX_TABLE_ENTRIES:
+            raise _fail(
+                source,
+                f"nodes.{node_id}.distribution",
+                f"a table of {entries:,} entries ({len(node.parents)} parents)",
+                f"a node's table (its states x its parents' states) has at most "
+                f"{MAX_TABLE_ENTRIES:,} entries",
+            )
+        total += entries
+    if total > MAX_TOTAL_TABLE_ENTRIES:
+        raise _fail(
+            source,
+            "nodes",
+            f"{total:,} table entries in all",
+            f"the network's tables hold at most {MAX_TOTAL_TABLE_ENTRIES:,} entries in all",
+        )
+
+
 def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
     """Check what the schema cannot: references, states, cycles, ranges, signs, sources."""
     known = set(spec.sources)
@@ -687,6 +728,7 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
                 None,
                 "a red flag names the state that raises it (sign_state)",
             )
+    _check_table_sizes(spec, source)
     _topological_order(spec, source)
     for node_id, node in spec.nodes.items():
         _check_sign(spec, source, node_id, node)

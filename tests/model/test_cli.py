@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from alsodds import Model, query
-from alsodds.cli import main
+from alsodds.cli import dashboard_script, main
 from alsodds.network import pgmpy_posterior, read_network
 
 PUBLIC_IDS = {
@@ -161,11 +163,111 @@ def test_invalid_analysis_requests_exit_2(
         assert code == 2 and len(err.strip().splitlines()) == 1
 
 
-def test_query_does_not_import_pgmpy() -> None:
+HEAVY = ("pgmpy", "SALib", "pandas", "streamlit", "scipy", "rich.progress", "networkx")
+
+
+@pytest.mark.parametrize("command", ["query", "nodes"])
+def test_quick_commands_do_not_import_heavy_libraries(command: str) -> None:
     code = (
-        "import sys; from alsodds.cli import main; "
-        "sys.argv = ['alsodds', 'query', '--set', 'weakness=yes', '--json']; main(); "
-        "assert 'pgmpy' not in sys.modules, 'pgmpy imported'"
+        "import sys; from alsodds.cli import main\n"
+        f"try: main([{command!r}, '--json'])\n"
+        "except SystemExit as exc: assert exc.code == 0, exc.code\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m_runs_the_same_command_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "alsodds", "query", "--set", "weakness=yes", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["red_flags"] == ["weakness"]
+
+
+def test_a_bare_command_prints_help_and_help_exits_0(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = run([], capsys, monkeypatch)
+    assert code == 0 and "query" in out
+    code, out, _ = run(["export", "--help"], capsys, monkeypatch)
+    assert code == 0 and "--force" in out
+
+
+def test_export_replaces_a_file_only_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "net.bif"
+    target.write_text("old\n", encoding="utf-8")
+    code, _, err = run(["export", "--format", "bif", "--output", str(target)], capsys, monkeypatch)
+    assert code == 2 and "--force" in err
+    assert target.read_text(encoding="utf-8") == "old\n"
+    args = ["export", "--format", "bif", "--output", str(target), "--force"]
+    code, _, _ = run(args, capsys, monkeypatch)
+    assert code == 0
+    assert "variable als" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["net.bif"]
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temporary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import alsodds.network
+
+    def full_disk(model: Model, fmt: str, path: Path) -> Path:
+        Path(path).write_text("variable als {", encoding="utf-8")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(alsodds.network, "write_network", full_disk)
+    target = tmp_path / "net.bif"
+    target.write_text("old\n", encoding="utf-8")
+    args = ["export", "--format", "bif", "--output", str(target), "--force"]
+    code, out, err = run(args, capsys, monkeypatch)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and os.strerror(errno.ENOSPC) in err
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["net.bif"]
+
+
+def test_typer_exit_codes_reach_the_shell(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["sensitivity", "--method", "twoway", "--param", "x", "--json"]
+    code, out, err = run(args, capsys, monkeypatch)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1 and "--param" in err
+
+
+def test_app_runs_the_installed_dashboard_on_this_machine_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[list[str]] = []
+
+    class FakeServer:
+        def __init__(self, command: list[str]) -> None:
+            seen.append(command)
+
+        def __enter__(self) -> FakeServer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def wait(self) -> int:
+            return 3
+
+    monkeypatch.setattr(subprocess, "Popen", FakeServer)
+    code, _, _ = run(["app", "--port", "8765"], capsys, monkeypatch)
+    assert code == 3  # the server's own exit code
+    (command,) = seen
+    assert command[:4] == [sys.executable, "-m", "streamlit", "run"]
+    assert Path(command[4]) == dashboard_script() and dashboard_script().name == "app.py"
+    assert "--server.port=8765" in command
+    assert "--server.address=localhost" in command
+    assert "--browser.gatherUsageStats=false" in command

@@ -1,6 +1,6 @@
 """The CLI turns every bad priors file and every bad answer into one stderr line, exit 2.
 
-Runs ``model.cli.main`` in-process (stdout/stderr redirected), for each bad priors case of
+Runs ``alsodds.cli.main`` in-process (stdout/stderr redirected), for each bad priors case of
 tests/model/test_spec_rejects_bad_input.py through ``validate`` and ``query --priors``, for bad ``--set``
 items, and for hypothesis-generated ``--set`` items.
 """
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from alsodds.cli import main
 from alsodds.inference import Model, load_model
-from tests.test_bad_inputs import BASE, CASES
+from tests.model.test_spec_rejects_bad_input import BASE, CASES
 
 
 def run_cli(args: list[str]) -> tuple[int, str, str]:
@@ -144,7 +144,7 @@ def test_fuzzed_set_items_give_json_or_one_line_exit_2(items: list[str]) -> None
         args += ["--set", item]
     # The bundled priors are loaded once (re-parsing the YAML costs ~0.1 s per run and is
     # exercised by the priors tests above); everything after loading is the real CLI.
-    with mock.patch("model.cli.load_model", _bundled_model):
+    with mock.patch("alsodds.cli.load_model", _bundled_model):
         code, out, err = run_cli([*args, "--json"])
     if code == 0:
         data = json.loads(out)
