@@ -210,14 +210,6 @@ peak = str(by_age.sort_values("age factor")["age band"].iloc[-1])
 print("Highest band:", peak)
 assert peak in {"55_64", "65_74", "75_plus"}
 
-show(
-    charts.framing_bars(
-        list(by_age["age band"]),
-        list(by_age["per 100,000"]),
-        list(by_age["base rate"]),
-        "Early, undiagnosed ALS by age band (no symptoms asked)",
-    )
-)
 
 # %% [markdown]
 # ## 5. Family history: 5 to 10% of cases are familial

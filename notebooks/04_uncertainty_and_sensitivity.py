@@ -138,6 +138,7 @@ show(
         res.median * 1e5,
         res.high * 1e5,
         f"{N_DRAWS:,} parameter draws",
+        "people in 100,000 with these answers",
     )
 )
 
@@ -167,6 +168,7 @@ show(
         [b.posterior_high * 1e5 for b in top],
         point.per_100k,
         "One-way sensitivity around the point estimate",
+        "people in 100,000",
     )
 )
 
@@ -222,13 +224,14 @@ assert np.all(np.diff(grid.posterior, axis=1) < 0)
 
 show(
     charts.two_way_heatmap(
-        list(grid.values2),
-        list(grid.values1),
+        [f"{v:.3g}" for v in grid.values2],
+        [f"{v:.3g}" for v in grid.values1],
         per_100k.tolist(),
         [[f"{n:.2g}" for n in row] for row in per_100k],
         label(WEAKNESS_ALS),
         "annual incidence per 100,000",
         "Posterior over two parameters",
+        "people in 100,000",
     )
 )
 
