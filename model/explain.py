@@ -28,7 +28,7 @@ from alsodds.inference import (
     parse_answers,
     query,
 )
-from alsodds.spec import RateDist, WeightsDist
+from alsodds.kinds import Rate, Weights
 from alsodds.tables import FloatArray, build_tables
 
 #: Beyond this many answered findings the 2^k subsets stop being cheap.
@@ -312,7 +312,7 @@ def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> De
     parsed = parse_answers(model.spec, answers or {})
     qnode = model.spec.nodes[model.query_node]
     d = qnode.distribution
-    if not isinstance(d, RateDist):
+    if not isinstance(d, Rate):
         raise RequestError("a base-rate derivation needs a query node of kind 'rate'")
     theta = model.point
     tables = build_tables(model.spec, theta, model.params)
@@ -361,7 +361,7 @@ def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> De
 def implied_incidence_per_100k(model: Model) -> float:
     """Annual incidence implied by the model for its own population mix (per 100,000)."""
     d = model.spec.nodes[model.query_node].distribution
-    if not isinstance(d, RateDist):
+    if not isinstance(d, Rate):
         raise RequestError("implied incidence needs a query node of kind 'rate'")
     prior = query(model, {}).baseline
     window = math.prod(p.value / p.per for n, p in d.terms.items() if n != "incidence")
@@ -371,7 +371,7 @@ def implied_incidence_per_100k(model: Model) -> float:
 def population_weights(model: Model, node: str) -> dict[str, float]:
     """Normalised population shares of a root node (e.g. the age distribution)."""
     d = model.spec.nodes[node].distribution
-    if not isinstance(d, WeightsDist):
+    if not isinstance(d, Weights):
         raise RequestError(f"'{node}' has no population weights")
     t = model.tables[node][0]
     return {s: float(t[i]) for i, s in enumerate(model.spec.nodes[node].states)}

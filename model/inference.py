@@ -16,14 +16,7 @@ import numpy as np
 
 from alsodds import engine
 from alsodds.errors import EvidenceError
-from alsodds.spec import (
-    BernoulliDist,
-    ConditionalDist,
-    NetworkSpec,
-    NoisyOrDist,
-    default_priors_path,
-    load_spec,
-)
+from alsodds.spec import NetworkSpec, default_priors_path, load_spec
 from alsodds.tables import FloatArray, ParameterSet, Structure, build_tables, structure_of
 
 #: The answer that turns a finding into soft evidence.
@@ -96,11 +89,9 @@ def load_model(path: str | Path | None = None) -> Model:
 # --------------------------------------------------------------------------- answers
 def present_state(spec: NetworkSpec, node: str) -> str:
     """The state a "not sure" answer leans towards: the state the node's causes produce."""
-    d = spec.nodes[node].distribution
-    if spec.nodes[node].allow_not_sure and isinstance(
-        d, NoisyOrDist | BernoulliDist | ConditionalDist
-    ):
-        return d.state
+    leaning = spec.nodes[node].distribution.leaning_state(spec.nodes[node])
+    if spec.nodes[node].allow_not_sure and leaning is not None:
+        return leaning
     raise EvidenceError(
         f"'{node}' cannot be answered '{NOT_SURE}'; choose one of {', '.join(spec.nodes[node].states)}"
     )
@@ -116,6 +107,8 @@ def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict
     """
     out: dict[str, Answer] = {}
     for node, given in answers.items():
+        if node in spec.retired:
+            raise EvidenceError(f"'{node}' is no longer asked: {spec.retired[node]}")
         if node not in spec.nodes or not spec.nodes[node].answerable:
             valid = ", ".join(spec.answerable)
             raise EvidenceError(f"unknown node {node!r}; valid nodes: {valid}")
@@ -145,13 +138,26 @@ def parse_answers(spec: NetworkSpec, answers: Mapping[str, AnswerInput]) -> dict
         # Only ratios matter; scaling by the largest keeps tiny likelihoods from underflowing.
         top = max(vec)
         out[node] = Answer(node, likelihood=tuple(v / top for v in vec))
+    _check_applies(spec, out)
     return out
 
 
 def _allows_not_sure(spec: NetworkSpec, node: str) -> bool:
-    return spec.nodes[node].allow_not_sure and isinstance(
-        spec.nodes[node].distribution, NoisyOrDist | BernoulliDist | ConditionalDist
-    )
+    n = spec.nodes[node]
+    return n.allow_not_sure and n.distribution.leaning_state(n) is not None
+
+
+def _check_applies(spec: NetworkSpec, answers: Mapping[str, Answer]) -> None:
+    """Refuse an answer to a question that the other answers rule out (e.g. where the
+    twitching is, from someone who said they do not twitch)."""
+    for node, answer in answers.items():
+        for other, states in spec.nodes[node].applies_when.items():
+            given = answers.get(other)
+            if given is not None and given.is_hard and given.state not in states:
+                raise EvidenceError(
+                    f"'{node}={answer.label}' contradicts '{other}={given.label}': "
+                    f"{node} is asked only when {other} is {' or '.join(states)}"
+                )
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, str]:
@@ -207,14 +213,18 @@ def _likelihood_rows(
     return rows if n_draws > 1 else rows[0]
 
 
-def joint_from_evidence(
+def posterior_from_evidence(
     model: Model,
     evidence: Mapping[str, FloatArray],
     n_sets: int,
     theta: FloatArray | None = None,
     tables: Mapping[str, FloatArray] | None = None,
-) -> FloatArray:
-    """Like :func:`joint_matrix`, from likelihood arrays already built (see :mod:`engine`)."""
+    on_impossible: engine.OnImpossible = "raise",
+) -> tuple[FloatArray, FloatArray]:
+    """(P(not query state | e), P(query state | e)) ``(N, E, 2)`` and ``log P(e)`` ``(N, E)``.
+
+    From likelihood arrays already built (see :mod:`engine`); no product underflows.
+    """
     theta = model.point if theta is None else theta
     if tables is None and theta is model.point:
         tables = model.tables
@@ -225,9 +235,29 @@ def joint_from_evidence(
     if not evidence:
         # No answers anywhere: a neutral likelihood on the query keeps one row per set.
         evidence = {model.query_node: np.ones((n_sets, model.structure.card(model.query_node)))}
-    j = engine.joint(model.structure, tables, model.query_node, evidence)
+    post, logz = engine.log_joint(
+        model.structure, tables, model.query_node, evidence, on_impossible=on_impossible
+    )
     k = model.query_index
-    return np.stack([j.sum(axis=2) - j[:, :, k], j[:, :, k]], axis=2)
+    return np.stack([post.sum(axis=2) - post[:, :, k], post[:, :, k]], axis=2), logz
+
+
+def joint_from_evidence(
+    model: Model,
+    evidence: Mapping[str, FloatArray],
+    n_sets: int,
+    theta: FloatArray | None = None,
+    tables: Mapping[str, FloatArray] | None = None,
+) -> FloatArray:
+    """Like :func:`joint_matrix`, from likelihood arrays already built (see :mod:`engine`)."""
+    post, logz = posterior_from_evidence(model, evidence, n_sets, theta, tables, "zero")
+    out: FloatArray = post * np.exp(logz)[..., None]
+    return out
+
+
+def _evidence_of(model: Model, sets: Sequence[Answers], theta: FloatArray) -> dict[str, FloatArray]:
+    nodes = sorted({n for s in sets for n in s}, key=model.structure.nodes.index)
+    return {n: _likelihood_rows(model, sets, n, theta) for n in nodes}
 
 
 def joint_matrix(
@@ -238,12 +268,11 @@ def joint_matrix(
 ) -> FloatArray:
     """``P(query state, evidence_e)`` and its complement: shape ``(N, E, 2)``.
 
-    Axis 2 holds (P(not query state, e), P(query state, e)).
+    Axis 2 holds (P(not query state, e), P(query state, e)); evidence of probability zero
+    gives a row of zeros.
     """
     theta = model.point if theta is None else theta
-    nodes = sorted({n for s in sets for n in s}, key=model.structure.nodes.index)
-    evidence = {n: _likelihood_rows(model, sets, n, theta) for n in nodes}
-    return joint_from_evidence(model, evidence, len(sets), theta, tables)
+    return joint_from_evidence(model, _evidence_of(model, sets, theta), len(sets), theta, tables)
 
 
 def log_odds_from_joint(j: FloatArray) -> FloatArray:
@@ -256,16 +285,31 @@ def log_odds_from_joint(j: FloatArray) -> FloatArray:
 def log_odds_matrix(
     model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
 ) -> FloatArray:
-    """Posterior log-odds of the query state for each draw and evidence set, ``(N, E)``."""
-    return log_odds_from_joint(joint_matrix(model, sets, theta))
+    """Posterior log-odds of the query state for each draw and evidence set, ``(N, E)``.
+
+    Raises
+    ------
+    EvidenceError
+        If a set has probability zero under some draw.
+    """
+    theta = model.point if theta is None else theta
+    post, _ = posterior_from_evidence(model, _evidence_of(model, sets, theta), len(sets), theta)
+    return log_odds_from_joint(post)
 
 
 def posterior_matrix(
     model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
 ) -> FloatArray:
-    """Posterior P(query state | evidence_e) for each draw and evidence set, ``(N, E)``."""
-    j = joint_matrix(model, sets, theta)
-    out: FloatArray = j[:, :, 1] / j.sum(axis=2)
+    """Posterior P(query state | evidence_e) for each draw and evidence set, ``(N, E)``.
+
+    Raises
+    ------
+    EvidenceError
+        If a set has probability zero under some draw.
+    """
+    theta = model.point if theta is None else theta
+    post, _ = posterior_from_evidence(model, _evidence_of(model, sets, theta), len(sets), theta)
+    out: FloatArray = post[:, :, 1]
     return out
 
 
@@ -301,7 +345,10 @@ class QueryResult:
     Attributes
     ----------
     posterior, baseline
-        P(ALS | all answers) and P(ALS | background answers only).
+        P(ALS | all answers) and P(ALS | background answers only): the baseline is people
+        of the same background *whatever their symptoms*, not people without symptoms.
+    no_symptoms
+        P(ALS | background answers and every symptom question answered "absent").
     likelihood_ratios
         For each answer: odds with it / odds without it, the others kept.
     red_flags, uncertain_red_flags
@@ -316,6 +363,7 @@ class QueryResult:
     red_flags: list[str]
     uncertain_red_flags: list[str]
     answers: dict[str, str] = field(default_factory=dict)
+    no_symptoms: float = float("nan")
 
     @property
     def odds(self) -> float:
@@ -346,6 +394,7 @@ class QueryResult:
             "odds_ratio_vs_baseline": self.odds_ratio_vs_baseline,
             "per_100k": self.per_100k,
             "baseline_per_100k": self.baseline_per_100k,
+            "no_symptoms": self.no_symptoms,
             "likelihood_ratios": self.likelihood_ratios,
             "red_flags": self.red_flags,
             "uncertain_red_flags": self.uncertain_red_flags,
@@ -372,24 +421,55 @@ def query(model: Model, answers: Mapping[str, AnswerInput]) -> QueryResult:
     """
     parsed = parse_answers(model.spec, answers)
     items = list(parsed)
-    sets: list[Answers] = [parsed, background_of(model, parsed)]
+    background = background_of(model, parsed)
+    sets: list[Answers] = [parsed, background, {**background, **symptom_free(model)}]
     sets += [{n: a for n, a in parsed.items() if n != item} for item in items]
-    j = joint_matrix(model, sets)[0]
-    if not j[0].sum() > 0:
-        raise EvidenceError(
-            "these answers have probability zero under the priors (a strength of 1 or a leak "
-            "of 0 rules them out), so no posterior exists; widen the priors or change an answer"
-        )
+    j = joint_matrix_or_conflict(model, sets, parsed)
     lo = log_odds_from_joint(j)
-    post = j[:2, 1] / j[:2].sum(axis=1)
+    post = j[:3, 1] / j[:3].sum(axis=1)
     hard, unsure = red_flags_in(model, parsed)
     return QueryResult(
         posterior=float(post[0]),
         baseline=float(post[1]),
         log_odds=float(lo[0]),
         baseline_log_odds=float(lo[1]),
-        likelihood_ratios={item: float(np.exp(lo[0] - lo[2 + i])) for i, item in enumerate(items)},
+        likelihood_ratios={item: float(np.exp(lo[0] - lo[3 + i])) for i, item in enumerate(items)},
         red_flags=hard,
         uncertain_red_flags=unsure,
         answers={n: a.label for n, a in parsed.items()},
+        no_symptoms=float(post[2]),
+    )
+
+
+def symptom_free(model: Model) -> dict[str, Answer]:
+    """Every symptom question answered with its "absent" state (the no-symptom reference)."""
+    return {
+        n: Answer(n, state=node.absent_state)
+        for n, node in model.spec.nodes.items()
+        if node.absent_state is not None
+    }
+
+
+def joint_matrix_or_conflict(model: Model, sets: Sequence[Answers], parsed: Answers) -> FloatArray:
+    """:func:`joint_matrix` for one draw, refusing answers the network rules out.
+
+    When the answers together have probability zero, the error names the smallest group of
+    answers (a pair where one exists) that conflict, never a silently scored number.
+    """
+    j: FloatArray = joint_matrix(model, sets)[0]
+    if j[0].sum() > 0:
+        return j
+    names = list(parsed)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    singles = [{n: parsed[n]} for n in names]
+    jp = joint_matrix(model, [*singles, *({a: parsed[a], b: parsed[b]} for a, b in pairs)])[0]
+    mass = jp.sum(axis=1)
+    bad = [names[i] for i in range(len(names)) if not mass[i] > 0]
+    if not bad:
+        bad = next(
+            ([a, b] for k, (a, b) in enumerate(pairs) if not mass[len(names) + k] > 0), names
+        )
+    shown = ", ".join(f"{n}={parsed[n].label}" for n in bad)
+    raise EvidenceError(
+        f"these answers cannot all be true under the priors ({shown}); change one of them"
     )

@@ -9,6 +9,7 @@ allowed.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from importlib import resources
@@ -16,10 +17,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from alsodds import kinds as _kinds
 from alsodds.errors import FileError, PriorsError
 from alsodds.files import read_text
+from alsodds.kinds import Param
+from alsodds.signs import prove
 
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_DEPTH = 64
@@ -35,97 +39,8 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, strict=Fa
 
 
 # --------------------------------------------------------------------------- schema
-class Param(BaseModel):
-    """One number with its plausible range and where it comes from."""
+Distribution = _kinds.Distribution
 
-    model_config = _FROZEN
-
-    value: float
-    low: float
-    high: float
-    source: str | tuple[str, ...]
-    label: str | None = None
-    unit: str | None = None
-    note: str | None = None
-    per: float = Field(default=1.0, gt=0)
-
-    @field_validator("source")
-    @classmethod
-    def _source_not_empty(cls, v: str | tuple[str, ...]) -> str | tuple[str, ...]:
-        items = (v,) if isinstance(v, str) else v
-        if not items or any(not s.strip() for s in items):
-            raise ValueError("a source must be a non-empty text or list of texts")
-        return v
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        return (self.source,) if isinstance(self.source, str) else self.source
-
-
-class WeightsDist(BaseModel):
-    """Root node: one positive weight per state, normalised to sum to one."""
-
-    model_config = _FROZEN
-    kind: Literal["weights"]
-    weights: dict[str, Param]
-
-
-class BernoulliDist(BaseModel):
-    """Root binary node: ``p`` is the probability of ``state``."""
-
-    model_config = _FROZEN
-    kind: Literal["bernoulli"]
-    state: str
-    p: Param
-
-
-class RelativeFactor(BaseModel):
-    """Relative factors for one parent of a rate node."""
-
-    model_config = _FROZEN
-    normalise: bool
-    label: str | None = None
-    factors: dict[str, Param]
-
-
-class RateDist(BaseModel):
-    """P(state | parents) = prod(terms) x prod(parent factors)."""
-
-    model_config = _FROZEN
-    kind: Literal["rate"]
-    state: str
-    terms: dict[str, Param]
-    relative: dict[str, RelativeFactor] = Field(default_factory=dict)
-
-
-class NoisyOrDist(BaseModel):
-    """Binary node produced by independent causes plus a leak."""
-
-    model_config = _FROZEN
-    kind: Literal["noisy_or"]
-    state: str
-    leak: Param
-    causes: dict[str, Param]
-
-
-class ConditionalDist(BaseModel):
-    """Binary node with one parent: P(state | parent state) given directly for each state.
-
-    Suits findings that separate the query from "everything else" without caring which
-    competing cause is at work (e.g. how twitching behaves over time).
-    """
-
-    model_config = _FROZEN
-    kind: Literal["conditional"]
-    parent: str
-    state: str
-    given: dict[str, Param]
-
-
-Distribution = Annotated[
-    WeightsDist | BernoulliDist | RateDist | NoisyOrDist | ConditionalDist,
-    Field(discriminator="kind"),
-]
 Role = Literal["background", "finding", "latent", "query"]
 Sign = Literal["+", "-", "depends"]
 
@@ -146,19 +61,25 @@ class NodeSpec(BaseModel):
     sign: Sign | None = None
     sign_state: str | None = None
     sign_note: str | None = None
+    #: "certified": the validator proves the sign; "searched": no sufficient condition
+    #: exists for the structure, so the property search and exhaustive test check it.
+    sign_check: Literal["certified", "searched"] = "certified"
+    #: The states are ordered (a sign then compares each state with the next).
+    ordinal: bool = False
+    #: Answers under which a sign is declared (e.g. "longer duration, with nothing new").
+    sign_given: dict[str, str] = Field(default_factory=dict)
     red_flag: bool = False
     allow_not_sure: bool = True
+    #: The question only makes sense with these other answers (e.g. only for people who
+    #: twitch); an answer that contradicts them is refused.
+    applies_when: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    #: For a symptom question: the answer meaning "I do not have it" (used for the
+    #: no-symptom reference).
+    absent_state: str | None = None
 
     @property
     def parents(self) -> tuple[str, ...]:
-        d = self.distribution
-        if isinstance(d, RateDist):
-            return tuple(d.relative)
-        if isinstance(d, NoisyOrDist):
-            return tuple(d.causes)
-        if isinstance(d, ConditionalDist):
-            return (d.parent,)
-        return ()
+        return self.distribution.parent_ids()
 
     @property
     def answerable(self) -> bool:
@@ -192,7 +113,26 @@ class Messages(BaseModel):
     disclaimer: str = Field(min_length=1)
     red_flag: str = Field(min_length=1)
     uncertain_red_flag: str = Field(min_length=1)
+    #: Steps offered when no warning sign is reported.
     next_steps: tuple[str, ...] = ()
+    #: What comes first when a warning sign is reported (what a doctor will do).
+    red_flag_steps: tuple[str, ...] = ()
+
+
+class WatchSpec(BaseModel):
+    """What "if nothing new appears over the next months" means for this network.
+
+    ``duration`` is the ordinal node that advances with time (its states end in an open
+    band); ``months`` gives each state's lower edge in months; ``nothing_new`` the answers
+    that "nothing new" adds. ``background_new_sign`` is the monthly chance of a new warning
+    sign without the query condition.
+    """
+
+    model_config = _FROZEN
+    duration: str
+    months: dict[str, float]
+    nothing_new: dict[str, str]
+    background_new_sign: Param
 
 
 class NetworkSpec(BaseModel):
@@ -200,7 +140,7 @@ class NetworkSpec(BaseModel):
 
     model_config = _FROZEN
 
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     title: str
     population: str
     query: QuerySpec
@@ -209,9 +149,16 @@ class NetworkSpec(BaseModel):
     cross_checks: dict[str, CrossCheck] = Field(default_factory=dict)
     messages: Messages
     nodes: dict[Annotated[str, Field(pattern=STATE_PATTERN)], NodeSpec]
+    watch: WatchSpec | None = None
+    #: Ids of questions a former version asked, with the one line that says what replaced them.
+    retired: dict[str, str] = Field(default_factory=dict)
 
     def node(self, node_id: str) -> NodeSpec:
         return self.nodes[node_id]
+
+    def children(self, node_id: str) -> tuple[str, ...]:
+        """Nodes that have ``node_id`` as a parent."""
+        return tuple(n for n, s in self.nodes.items() if node_id in s.parents)
 
     @property
     def answerable(self) -> tuple[str, ...]:
@@ -305,7 +252,7 @@ def read_priors_text(path: str | Path) -> str:
 def _loc(loc: tuple[int | str, ...]) -> str:
     """Dotted field path from a pydantic location, without the union-member tags it adds
     (the distribution kind after ``distribution``, the type name after ``source``)."""
-    kinds = {"weights", "bernoulli", "rate", "noisy_or", "conditional"}
+    kinds = set(_kinds.KIND_NAMES)
     parts: list[str] = []
     for i, part in enumerate(loc):
         before = str(loc[i - 1]) if i else ""
@@ -366,7 +313,7 @@ def default_priors_path() -> Path:
 
 # --------------------------------------------------------------------------- semantic checks
 def iter_params(spec: NetworkSpec) -> list[tuple[str, Param, str]]:
-    """Every parameter as ``(dotted path, param, kind)``; kind is 'probability' or 'positive'.
+    """Every parameter as ``(dotted path, param, domain)``.
 
     The order is stable and defines the parameter vector used by the engine.
     """
@@ -374,24 +321,8 @@ def iter_params(spec: NetworkSpec) -> list[tuple[str, Param, str]]:
         ("soft_evidence.not_sure_ratio", spec.soft_evidence.not_sure_ratio, "ratio")
     ]
     for node_id, node in spec.nodes.items():
-        d = node.distribution
-        base = f"nodes.{node_id}.distribution"
-        if isinstance(d, WeightsDist):
-            out += [(f"{base}.weights.{s}", p, "positive") for s, p in d.weights.items()]
-        elif isinstance(d, BernoulliDist):
-            out.append((f"{base}.p", d.p, "probability"))
-        elif isinstance(d, RateDist):
-            out += [(f"{base}.terms.{t}", p, "positive") for t, p in d.terms.items()]
-            for parent, rel in d.relative.items():
-                out += [
-                    (f"{base}.relative.{parent}.factors.{s}", p, "positive")
-                    for s, p in rel.factors.items()
-                ]
-        elif isinstance(d, ConditionalDist):
-            out += [(f"{base}.given.{s}", p, "probability") for s, p in d.given.items()]
-        else:
-            out.append((f"{base}.leak", d.leak, "probability"))
-            out += [(f"{base}.causes.{c}", p, "probability") for c, p in d.causes.items()]
+        for item in node.distribution.parameters(f"nodes.{node_id}.distribution"):
+            out.append((item.path, item.param, item.domain))
     return out
 
 
@@ -454,132 +385,6 @@ def topological_order(spec: NetworkSpec) -> tuple[str, ...]:
     return _topological_order(spec, "<spec>")
 
 
-def _state_keys(
-    source: str, path: str, keys: Mapping[str, object], states: tuple[str, ...], exact: bool
-) -> None:
-    for k in keys:
-        if k not in states:
-            raise _fail(source, f"{path}.{k}", k, f"expected one of the states {', '.join(states)}")
-    if exact and set(keys) != set(states):
-        missing = [s for s in states if s not in keys]
-        raise _fail(
-            source, path, sorted(keys), f"expected an entry for every state; missing {missing}"
-        )
-
-
-def _check_sign(spec: NetworkSpec, source: str, node_id: str, node: NodeSpec) -> None:
-    path = f"nodes.{node_id}"
-    q = spec.query.node
-    if node.role in ("finding", "background") and node.sign is None:
-        raise _fail(
-            source, f"{path}.sign", None, "every answerable node declares a sign: +, - or depends"
-        )
-    if node.sign == "depends":
-        if not node.sign_note:
-            raise _fail(
-                source,
-                f"{path}.sign_note",
-                None,
-                "a 'depends' sign needs a sign_note explaining it",
-            )
-        return
-    if node.sign is None:
-        return
-    if node.sign_state not in node.states:
-        raise _fail(
-            source,
-            f"{path}.sign_state",
-            node.sign_state,
-            f"expected one of {', '.join(node.states)}",
-        )
-    d = node.distribution
-    if isinstance(d, NoisyOrDist) and q in d.causes:
-        # With the sign's favoured state s: '+' on the noisy-OR state or '-' on its complement
-        # both say "the noisy-OR state favours ALS".  Worst case over every context and every
-        # point of the box: (1 - s_als) <= prod over other causes of (1 - s_c).
-        favours_or_state = (node.sign == "+") == (node.sign_state == d.state)
-        if not favours_or_state:
-            raise _fail(
-                source,
-                f"{path}.sign",
-                f"{node.sign} on {node.sign_state}",
-                f"a noisy-OR node can only guarantee that its state '{d.state}' raises the odds; "
-                "declare 'depends' otherwise",
-            )
-        worst_als = 1.0 - d.causes[q].low
-        worst_others = math.prod(1.0 - p.high for c, p in d.causes.items() if c != q)
-        if worst_als > worst_others + 1e-12:
-            others = ", ".join(f"{c}.high={p.high}" for c, p in d.causes.items() if c != q)
-            raise _fail(
-                source,
-                f"{path}.distribution.causes.{q}.low",
-                d.causes[q].low,
-                f"the declared sign '{node.sign}' needs 1 - {q}.low <= product of (1 - high) of the "
-                f"other causes ({others}) = {worst_others:.6g}",
-            )
-        return
-    if isinstance(d, ConditionalDist) and d.parent == q:
-        # The node depends on the query alone, so the sign holds in every context iff
-        # P(sign_state | query state) is on the right side of every other column, over the box.
-        def bounds(p: Param) -> tuple[float, float]:
-            return (p.low, p.high) if node.sign_state == d.state else (1 - p.high, 1 - p.low)
-
-        qs = spec.query.state
-        lo_q, hi_q = bounds(d.given[qs])
-        rest = [bounds(p) for s, p in d.given.items() if s != qs]
-        ok = (
-            all(lo_q >= hi for _, hi in rest)
-            if node.sign == "+"
-            else all(hi_q <= lo for lo, _ in rest)
-        )
-        if not ok:
-            raise _fail(
-                source,
-                f"{path}.distribution.given.{qs}",
-                {"low": d.given[qs].low, "high": d.given[qs].high},
-                f"the declared sign '{node.sign}' on '{node.sign_state}' needs this range to lie "
-                f"{'above' if node.sign == '+' else 'below'} the other columns' ranges "
-                f"(for P({node.sign_state}))",
-            )
-        return
-    qdist = spec.nodes[q].distribution
-    if isinstance(qdist, RateDist) and node_id in qdist.relative and not node.parents:
-        # A root parent of the query only moves its prior: the favoured state's factor must be
-        # at least every other state's factor over the whole box.
-        rel = qdist.relative[node_id]
-        fav = rel.factors[node.sign_state]
-        rivals = [p for s, p in rel.factors.items() if s != node.sign_state]
-        ok = (
-            all(fav.low >= p.high for p in rivals)
-            if node.sign == "+"
-            else all(fav.high <= p.low for p in rivals)
-        )
-        if not ok:
-            raise _fail(
-                source,
-                f"nodes.{q}.distribution.relative.{node_id}.factors.{node.sign_state}",
-                fav.low if node.sign == "+" else fav.high,
-                f"the declared sign '{node.sign}' of {node_id} needs this factor's range to lie "
-                f"{'above' if node.sign == '+' else 'below'} every other state's range",
-            )
-        return
-    raise _fail(
-        source,
-        f"{path}.sign",
-        node.sign,
-        "a '+'/'-' sign can only be guaranteed for a noisy-OR or conditional child of the query "
-        "or a root parent of a rate-model query; declare 'depends'",
-    )
-
-
-def _rate_upper_bound(spec: NetworkSpec, d: RateDist) -> float:
-    bound = math.prod(p.high / p.per for p in d.terms.values())
-    for rel in d.relative.values():
-        top = max(p.high for p in rel.factors.values())
-        bound *= top / min(p.low for p in rel.factors.values()) if rel.normalise else top
-    return bound
-
-
 def _check_table_sizes(spec: NetworkSpec, source: str) -> None:
     """Refuse a network whose tables (states x parent states) would exceed the caps, before
     any table is built: a node with many parents needs exponentially many entries."""
@@ -604,15 +409,108 @@ def _check_table_sizes(spec: NetworkSpec, source: str) -> None:
         )
 
 
+def _check_node(spec: NetworkSpec, node_id: str, node: NodeSpec, source: str) -> None:
+    path = f"nodes.{node_id}"
+    if len(set(node.states)) != len(node.states):
+        raise _fail(source, f"{path}.states", list(node.states), "state names must be distinct")
+    for parent in node.parents:
+        if parent not in spec.nodes:
+            raise _fail(
+                source,
+                f"{path}.distribution.{parent}",
+                parent,
+                f"unknown parent; expected a node id ({', '.join(spec.nodes)})",
+            )
+        if parent == node_id:
+            raise _fail(
+                source, f"{path}.distribution.{parent}", parent, "a node cannot be its own parent"
+            )
+    node.distribution.check(spec, node_id, source)
+    if node.role == "query" and len(node.states) != 2:
+        raise _fail(source, f"{path}.states", list(node.states), "the query node is binary")
+    if node.sign_state is not None and node.sign_state not in node.states:
+        raise _fail(
+            source,
+            f"{path}.sign_state",
+            node.sign_state,
+            f"expected one of {', '.join(node.states)}",
+        )
+    if node.red_flag and node.sign_state is None:
+        raise _fail(
+            source,
+            f"{path}.sign_state",
+            None,
+            "a red flag names the state that raises it (sign_state)",
+        )
+    if node.answerable and node.sign is None:
+        raise _fail(
+            source, f"{path}.sign", None, "every answerable node declares a sign: +, - or depends"
+        )
+    if (
+        node.sign is not None
+        and node.sign != "depends"
+        and node.sign_state is None
+        and not node.ordinal
+    ):
+        raise _fail(source, f"{path}.sign_state", None, "a '+'/'-' sign names its state")
+    if (node.sign == "depends" or node.sign_check == "searched") and not node.sign_note:
+        raise _fail(
+            source, f"{path}.sign_note", None, "a 'depends' or searched sign needs a sign_note"
+        )
+    if node.absent_state is not None and node.absent_state not in node.states:
+        raise _fail(
+            source,
+            f"{path}.absent_state",
+            node.absent_state,
+            f"expected one of {', '.join(node.states)}",
+        )
+    for other, states in node.applies_when.items():
+        if other not in spec.nodes or not spec.nodes[other].answerable:
+            raise _fail(
+                source, f"{path}.applies_when.{other}", other, "expected an answerable node id"
+            )
+        for st in states:
+            if st not in spec.nodes[other].states:
+                raise _fail(
+                    source,
+                    f"{path}.applies_when.{other}",
+                    st,
+                    f"expected states of {other}: {', '.join(spec.nodes[other].states)}",
+                )
+
+
+def _check_watch(spec: NetworkSpec, source: str) -> None:
+    w = spec.watch
+    if w is None:
+        return
+    if w.duration not in spec.nodes or not spec.nodes[w.duration].ordinal:
+        raise _fail(source, "watch.duration", w.duration, "expected an ordinal answerable node id")
+    states = spec.nodes[w.duration].states
+    if list(w.months) != list(states):
+        raise _fail(
+            source, "watch.months", list(w.months), f"expected every state in order: {list(states)}"
+        )
+    edges = list(w.months.values())
+    if edges[0] != 0 or any(b <= a for a, b in itertools.pairwise(edges)):
+        raise _fail(source, "watch.months", edges, "expected lower edges rising from 0")
+    for other, st in w.nothing_new.items():
+        if other not in spec.nodes or st not in spec.nodes[other].states:
+            raise _fail(
+                source, f"watch.nothing_new.{other}", st, "expected a node id and one of its states"
+            )
+    _check_param(
+        source, "watch.background_new_sign", w.background_new_sign, "probability", set(spec.sources)
+    )
+
+
 def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
     """Check what the schema cannot: references, states, cycles, ranges, signs, sources."""
     known = set(spec.sources)
-    for path, p, kind in iter_params(spec):
-        _check_param(source, path, p, kind, known)
+    for path, p, domain in iter_params(spec):
+        _check_param(source, path, p, domain, known)
     for key, cc in spec.cross_checks.items():
         for name in ("cases", "population"):
             _check_param(source, f"cross_checks.{key}.{name}", getattr(cc, name), "positive", known)
-
     if spec.query.node not in spec.nodes:
         raise _fail(
             source, "query.node", spec.query.node, f"expected a node id ({', '.join(spec.nodes)})"
@@ -622,116 +520,24 @@ def check_spec(spec: NetworkSpec, source: str = "<spec>") -> None:
         raise _fail(
             source, "query.state", spec.query.state, f"expected one of {', '.join(qnode.states)}"
         )
-    if qnode.role != "query" or sum(n.role == "query" for n in spec.nodes.values()) != 1:
+    queries = [n for n, node in spec.nodes.items() if node.role == "query"]
+    if queries != [spec.query.node]:
         raise _fail(
             source,
-            f"nodes.{spec.query.node}.role",
-            qnode.role,
-            "exactly one node, the query, has role 'query'",
+            f"nodes.{(queries or [spec.query.node])[-1]}.role",
+            "query",
+            f"exactly one node, the query ({spec.query.node}), has role 'query'",
         )
-
     for node_id, node in spec.nodes.items():
-        path = f"nodes.{node_id}"
-        if len(set(node.states)) != len(node.states):
-            raise _fail(source, f"{path}.states", list(node.states), "state names must be distinct")
-        d = node.distribution
-        dpath = f"{path}.distribution"
-        for parent in node.parents:
-            if parent not in spec.nodes:
-                raise _fail(
-                    source,
-                    f"{dpath}.{parent}",
-                    parent,
-                    f"unknown parent; expected a node id ({', '.join(spec.nodes)})",
-                )
-            if parent == node_id:
-                raise _fail(source, f"{dpath}.{parent}", parent, "a node cannot be its own parent")
-        if isinstance(d, WeightsDist):
-            _state_keys(source, f"{dpath}.weights", d.weights, node.states, exact=True)
-        elif isinstance(d, BernoulliDist | NoisyOrDist | RateDist):
-            if len(node.states) != 2 and not isinstance(d, RateDist):
-                raise _fail(
-                    source,
-                    f"{path}.states",
-                    list(node.states),
-                    f"a {d.kind} node has exactly two states",
-                )
-            if d.state not in node.states:
-                raise _fail(
-                    source, f"{dpath}.state", d.state, f"expected one of {', '.join(node.states)}"
-                )
-        if isinstance(d, RateDist):
-            if len(node.states) != 2:
-                raise _fail(
-                    source,
-                    f"{path}.states",
-                    list(node.states),
-                    "a rate node has exactly two states",
-                )
-            for parent, rel in d.relative.items():
-                if parent not in spec.nodes:
-                    continue
-                pnode = spec.nodes[parent]
-                _state_keys(
-                    source,
-                    f"{dpath}.relative.{parent}.factors",
-                    rel.factors,
-                    pnode.states,
-                    exact=True,
-                )
-                if rel.normalise and pnode.parents:
-                    raise _fail(
-                        source,
-                        f"{dpath}.relative.{parent}.normalise",
-                        True,
-                        "only a root parent's factors can be normalised",
-                    )
-            bound = _rate_upper_bound(spec, d)
-            if bound > 1.0:
-                raise _fail(
-                    source,
-                    f"{dpath}.terms",
-                    f"upper bound {bound:.3g}",
-                    "the rate must stay <= 1 over the whole declared ranges",
-                )
-        if isinstance(d, ConditionalDist):
-            if len(node.states) != 2:
-                raise _fail(
-                    source,
-                    f"{path}.states",
-                    list(node.states),
-                    "a conditional node has exactly two states",
-                )
-            if d.state not in node.states:
-                raise _fail(
-                    source, f"{dpath}.state", d.state, f"expected one of {', '.join(node.states)}"
-                )
-            if d.parent in spec.nodes:
-                _state_keys(
-                    source, f"{dpath}.given", d.given, spec.nodes[d.parent].states, exact=True
-                )
-        if isinstance(d, NoisyOrDist):
-            for cause in d.causes:
-                if cause in spec.nodes and len(spec.nodes[cause].states) != 2:
-                    raise _fail(
-                        source,
-                        f"{dpath}.causes.{cause}",
-                        cause,
-                        "a noisy-OR cause must be a binary node (its last state is 'active')",
-                    )
-        if node.role == "query" and isinstance(d, WeightsDist):
-            raise _fail(source, f"{dpath}.kind", d.kind, "the query node is binary")
-        if node.red_flag and node.sign_state is None:
-            raise _fail(
-                source,
-                f"{path}.sign_state",
-                None,
-                "a red flag names the state that raises it (sign_state)",
-            )
-    _check_table_sizes(spec, source)
+        _check_node(spec, node_id, node, source)
+    for retired in spec.retired:
+        if retired in spec.nodes:
+            raise _fail(source, f"retired.{retired}", retired, "a retired id cannot also be a node")
     _topological_order(spec, source)
+    _check_table_sizes(spec, source)
+    _check_watch(spec, source)
     for node_id, node in spec.nodes.items():
-        _check_sign(spec, source, node_id, node)
+        prove(spec, node_id, node, source)
 
 
 # --------------------------------------------------------------------------- editing
@@ -775,25 +581,9 @@ def update_params(
 
 
 def param_label(spec: NetworkSpec, name: str) -> str:
-    """A readable label for a parameter path, e.g. 'Objective weakness: strength of als'."""
+    """A readable label for a parameter path, e.g. 'Objective weakness: strength of ...'."""
     parts = name.split(".")
     if parts[0] != "nodes":
         return name.replace("_", " ").replace(".", ": ")
     node = spec.nodes[parts[1]]
-    rest = parts[3:]
-    if rest[0] == "causes":
-        what = f"strength of {spec.nodes[rest[1]].label.lower()}"
-    elif rest[0] == "leak":
-        what = "leak (other causes)"
-    elif rest[0] == "terms":
-        p = node.distribution.terms[rest[1]]  # type: ignore[union-attr]
-        what = p.label or rest[1]
-    elif rest[0] == "relative":
-        what = f"{spec.nodes[rest[1]].label.lower()} = {rest[3]} factor"
-    elif rest[0] == "given":
-        what = f"P({node.distribution.state} | {spec.nodes[node.distribution.parent].label.lower()} = {rest[1]})"  # type: ignore[union-attr]
-    elif rest[0] == "weights":
-        what = f"share {rest[1]}"
-    else:
-        what = "probability"
-    return f"{node.label}: {what}"
+    return f"{node.label}: {node.distribution.describe(spec, parts[1], parts[3:])}"

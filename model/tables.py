@@ -16,17 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from alsodds.errors import RequestError
-from alsodds.spec import (
-    BernoulliDist,
-    ConditionalDist,
-    NetworkSpec,
-    NoisyOrDist,
-    Param,
-    RateDist,
-    WeightsDist,
-    iter_params,
-    topological_order,
-)
+from alsodds.kinds import Build, Param
+from alsodds.spec import NetworkSpec, iter_params, topological_order
 
 FloatArray = NDArray[np.float64]
 
@@ -113,26 +104,6 @@ def structure_of(spec: NetworkSpec) -> Structure:
     )
 
 
-def _binary(p_state: FloatArray, state_index: int) -> FloatArray:
-    """Stack P(state) and its complement on a new leading axis (the node's own axis)."""
-    other = 1.0 - p_state
-    parts = [other, p_state] if state_index == 1 else [p_state, other]
-    return np.stack(parts, axis=0)
-
-
-def _root_marginal(spec: NetworkSpec, node: str, cols: FloatArray, ps: ParameterSet) -> FloatArray:
-    """``(card, N)`` marginal of a root node from parameter rows ``cols`` ``(P, N)``."""
-    d = spec.nodes[node].distribution
-    base = f"nodes.{node}.distribution"
-    if isinstance(d, WeightsDist):
-        w = np.stack([cols[ps.index[f"{base}.weights.{s}"]] for s in spec.nodes[node].states])
-        marginal: FloatArray = w / w.sum(axis=0, keepdims=True)
-        return marginal
-    if isinstance(d, BernoulliDist):
-        return _binary(cols[ps.index[f"{base}.p"]], spec.nodes[node].states.index(d.state))
-    raise ValueError(f"{node} is not a root node")  # pragma: no cover - spec checks forbid it
-
-
 def build_tables(
     spec: NetworkSpec,
     theta: FloatArray,
@@ -166,51 +137,28 @@ def build_tables(
     cols = np.ascontiguousarray(theta.T)
     n = theta.shape[0]
     wanted = set(spec.nodes) if nodes is None else set(nodes)
+    built: dict[str, FloatArray] = {}  # (card, *parent cards, N), draws last
+
+    def column(path: str) -> FloatArray:
+        row: FloatArray = cols[ps.index[path]]
+        return row
+
+    def marginal(node_id: str) -> FloatArray:
+        # Population shares of a root node (normalised relative factors need them).
+        if node_id not in built:
+            built[node_id] = make(node_id)
+        return built[node_id]
+
+    def make(node_id: str) -> FloatArray:
+        return spec.nodes[node_id].distribution.table(
+            Build(spec=spec, node_id=node_id, n=n, column=column, marginal=marginal)
+        )
+
     tables: dict[str, FloatArray] = {}
-    for node_id, node in spec.nodes.items():
-        if node_id not in wanted:
-            continue
-        d = node.distribution
-        base = f"nodes.{node_id}.distribution"
-        if isinstance(d, WeightsDist | BernoulliDist):
-            table = _root_marginal(spec, node_id, cols, ps)
-        elif isinstance(d, RateDist):
-            k = len(d.relative)
-            rate = np.ones(n)
-            for t, p in d.terms.items():
-                rate = rate * cols[ps.index[f"{base}.terms.{t}"]] / p.per
-            prob = rate.reshape([1] * k + [n])
-            for axis, (parent, rel) in enumerate(d.relative.items()):
-                states = spec.nodes[parent].states
-                f = np.stack(
-                    [cols[ps.index[f"{base}.relative.{parent}.factors.{s}"]] for s in states]
-                )
-                if rel.normalise:
-                    f = f / (_root_marginal(spec, parent, cols, ps) * f).sum(axis=0, keepdims=True)
-                view = [1] * k + [n]
-                view[axis] = len(states)
-                prob = prob * f.reshape(view)
-            prob = np.broadcast_to(prob, [len(spec.nodes[p].states) for p in d.relative] + [n])
-            table = _binary(prob, node.states.index(d.state))
-        elif isinstance(d, ConditionalDist):
-            states = spec.nodes[d.parent].states
-            prob = np.stack([cols[ps.index[f"{base}.given.{s}"]] for s in states])
-            table = _binary(prob, node.states.index(d.state))
-        else:
-            assert isinstance(d, NoisyOrDist)
-            # P(not state | causes) = (1 - leak) * prod over active causes of (1 - strength);
-            # a cause is active in its last state.
-            k = len(d.causes)
-            off = (1.0 - cols[ps.index[f"{base}.leak"]]).reshape([1] * k + [n])
-            for axis, cause in enumerate(d.causes):
-                s = cols[ps.index[f"{base}.causes.{cause}"]]
-                factor = np.stack([np.ones(n), 1.0 - s])
-                view = [1] * k + [n]
-                view[axis] = 2
-                off = off * factor.reshape(view)
-            off = np.broadcast_to(off, [2] * k + [n])
-            table = _binary(1.0 - off, node.states.index(d.state))
-        tables[node_id] = np.moveaxis(table, -1, 0)
+    for node_id in spec.nodes:
+        if node_id in wanted:
+            table = built[node_id] if node_id in built else make(node_id)
+            tables[node_id] = np.moveaxis(table, -1, 0)
     return tables
 
 

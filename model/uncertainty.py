@@ -31,7 +31,8 @@ from alsodds.inference import (
     log_odds_matrix,
     parse_answers,
 )
-from alsodds.spec import RateDist, param_label
+from alsodds.kinds import Rate
+from alsodds.spec import param_label
 from alsodds.tables import FloatArray, build_tables
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def sample_parameters(model: Model, n: int, rng: np.random.Generator) -> FloatAr
 def base_rate_parameter(model: Model) -> str:
     """Name of the base-rate parameter: the first term of a rate-model query node."""
     d = model.spec.nodes[model.query_node].distribution
-    if not isinstance(d, RateDist) or not d.terms:
+    if not isinstance(d, Rate) or not d.terms:
         raise RequestError("this network's query has no rate term to act as the base rate")
     return f"nodes.{model.query_node}.distribution.terms.{next(iter(d.terms))}"
 
