@@ -1,38 +1,71 @@
-"""Batched exact inference: one tensor contraction for many parameter draws and evidence sets.
+"""Batched exact inference: tensor contractions for many parameter draws and evidence sets.
 
-Every table carries a leading draw axis ``z`` (size N, or 1 to broadcast) and every
-evidence likelihood a leading evidence-set axis ``e`` (size E). Summing the product of all
-tables and likelihoods over every other variable gives the unnormalised joint
-``P(query = q, evidence_e | draw_z)`` exactly; nothing is sampled. Nodes that are neither
-ancestors of the query nor of an observed node sum to one and are dropped first; the rest
-are summed out one at a time (variable elimination, greedy min-size order), each step one
-``numpy.einsum`` over the factors that hold the variable, with the draw and evidence axes
-carried along. The plan is computed once per graph shape and cached.
+Every table carries a leading draw axis (size N, or 1 to broadcast) and every evidence
+likelihood a leading evidence-set axis (size E). Summing the product of all tables and
+likelihoods over every other variable gives ``P(query = q, evidence_e | draw_z)`` exactly;
+nothing is sampled.
+
+How a call is evaluated:
+
+- Nodes that are neither the query nor an ancestor of an observed node sum to one and are
+  dropped. A hard answer shared by every set is sliced into the tables (the variable
+  disappears) instead of being multiplied in as a one-hot row; a soft row shared by every set
+  is multiplied in without the set axis.
+- Sets whose answered nodes differ (the full answers against the background alone, say) are
+  evaluated as separate groups when that costs less than one contraction over all sets.
+- Variables are summed out one at a time in min-fill order (or min-weight, whichever plan
+  does less work): each step is one ``numpy.einsum`` over the factors that hold the variable,
+  with integer labels renumbered per step, so a network may have any number of variables.
+  The draw and set axes are always the last two, the innermost loops.
+- An intermediate whose largest entry falls below 2^-64 for some draw and set is divided by
+  a power of two (exact) and the exponent is kept; the result is the posterior together with
+  ``log P(evidence)``, so no product of likelihoods underflows.
+- Draws and sets are processed in chunks sized so that the plan's largest intermediate stays
+  within a memory budget.
+
+Likelihood rows matter only up to a constant each: every row is taken with its largest
+entry scaled to 1, and the joint is the joint under those rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
-import opt_einsum as oe
+from numpy.typing import NDArray
 
-from alsodds.errors import RequestError
+from alsodds.errors import EvidenceError, RequestError
 from alsodds.tables import FloatArray, Structure
 
-#: Draws per chunk when streaming; bounded memory whatever the total.
+#: Draws per chunk when a caller streams parameter samples (sampling and table memory).
 DEFAULT_CHUNK = 25_000
+#: Bytes the largest intermediate of one chunk may take.
+DEFAULT_BUDGET = 64 * 2**20
+#: An intermediate whose largest entry drops below this is rescaled (see module notes).
+_RESCALE_BELOW = 2.0**-64
+#: numpy.einsum accepts sublist labels 0..51; two are the draw and set axes.
+_MAX_STEP_VARIABLES = 50
+#: Cost of one einsum call, in multiply-adds, when deciding whether to split sets into groups.
+_STEP_OVERHEAD = 20_000
+#: Beyond this many distinct answered-node patterns the sets are never split.
+_MAX_GROUPS = 32
+
+OnImpossible = Literal["raise", "zero"]
+IntArray = NDArray[np.intp]
 
 
 def scale_free(likelihood: FloatArray) -> FloatArray:
     """Each likelihood row divided by its largest entry (all-zero rows left as they are).
 
-    A likelihood only matters up to a constant per row; rescaling keeps tiny (subnormal)
-    soft-evidence values from losing precision in the products. The joint the engine
-    returns is therefore the joint under these rescaled likelihoods.
+    Returns the input itself when every row already peaks at 1.
     """
     top = likelihood.max(axis=-1, keepdims=True)
+    if np.all(top == 1.0):
+        return likelihood
     out: FloatArray = np.divide(likelihood, top, out=likelihood.copy(), where=top > 0)
     return out
 
@@ -50,51 +83,437 @@ def ancestral_set(structure: Structure, targets: set[str]) -> tuple[str, ...]:
     return tuple(n for n in structure.nodes if n in keep)
 
 
-Plan = tuple[tuple[tuple[int, ...], str], ...]
-_DRAW, _SET = "<draw>", "<set>"
+# --------------------------------------------------------------------------- plans
+#: A factor's shape: its variables (as integers), and whether it has the draw / set axis.
+Scope = tuple[tuple[int, ...], bool, bool]
 
 
-@lru_cache(maxsize=512)
-def _plan(
-    scopes: tuple[tuple[str, ...], ...], cards: tuple[tuple[str, int], ...], query: str
-) -> tuple[Plan, str]:
-    """Variable-elimination plan: which factors to multiply at each step, as einsum strings.
+@dataclass(frozen=True)
+class Step:
+    """One einsum: the factors it consumes, their renumbered labels, the factor it makes."""
 
-    Greedy min-size order: eliminate next the variable whose combined factor is smallest.
-    The draw and evidence-set axes are labels that are never summed and always come last,
-    so the long batch axes are the innermost loops of every contraction.
-    """
-    card = dict(cards)
-    labels = [*card, _DRAW, _SET]
-    symbol = {v: oe.get_symbol(i) for i, v in enumerate(labels)}
+    operands: tuple[int, ...]
+    sublists: tuple[tuple[int, ...], ...]
+    output: tuple[int, ...]
+    scope: Scope
+    entries: int  # output entries per draw and set
+    work: int  # multiply-adds per draw and set (all union entries, once per operand)
+    inputs: tuple[tuple[int, bool, bool], ...]  # each operand's entries, draw axis, set axis
 
-    def ordered(vars_: set[str]) -> tuple[str, ...]:
-        return tuple(sorted(vars_, key=labels.index))
 
-    live: dict[int, tuple[str, ...]] = dict(enumerate(scopes))
-    next_id = len(scopes)
-    steps: list[tuple[tuple[int, ...], str]] = []
-    remaining = {v for sc in scopes for v in sc} - {query, _DRAW, _SET}
+@dataclass(frozen=True)
+class Plan:
+    """An elimination plan for one graph shape; the last step leaves only the query axis."""
 
-    def cost(v: str) -> int:
-        union = {u for sc in live.values() if v in sc for u in sc} - {_DRAW, _SET}
-        return int(np.prod([card[u] for u in union]))
+    order: tuple[int, ...]
+    steps: tuple[Step, ...]
 
-    def term(vars_: tuple[str, ...]) -> str:
-        return "".join(symbol[u] for u in vars_)
+    def peak_entries(self, draws: int, sets: int) -> int:
+        """Entries of the largest intermediate for a chunk of ``draws`` x ``sets``."""
+        return max(
+            (s.entries * (draws if s.scope[1] else 1) * (sets if s.scope[2] else 1))
+            for s in self.steps
+        )
+
+    def work(self, draws: int, sets: int) -> int:
+        """Multiply-adds for ``draws`` x ``sets`` (an upper bound: batch axes broadcast)."""
+        return sum(
+            s.work * (draws if s.scope[1] else 1) * (sets if s.scope[2] else 1) for s in self.steps
+        )
+
+    def moved_bytes(self, draws: int, sets: int) -> int:
+        """Bytes each step must read (its operands) and write (its output), summed."""
+
+        def size(entries: int, d: bool, s: bool) -> int:
+            return entries * (draws if d else 1) * (sets if s else 1)
+
+        return 8 * sum(
+            size(s.entries, s.scope[1], s.scope[2]) + sum(size(*i) for i in s.inputs)
+            for s in self.steps
+        )
+
+
+def _elimination_order(
+    scopes: Sequence[tuple[int, ...]], cards: Sequence[int], keep: int, fill: bool
+) -> tuple[int, ...]:
+    """Greedy order on the interaction graph: fewest fill-in edges (``fill``) or smallest
+    clique weight first, the other criterion breaking ties; never eliminates ``keep``."""
+    adj: dict[int, set[int]] = {}
+    for sc in scopes:
+        for u in sc:
+            adj.setdefault(u, set()).update(x for x in sc if x != u)
+    remaining = set(adj) - {keep}
+    order: list[int] = []
+    cache: dict[int, tuple[int, int, int]] = {}
+
+    def score(v: int) -> tuple[int, int, int]:
+        if v not in cache:
+            nbrs = list(adj[v])
+            weight = math.prod(cards[u] for u in nbrs) * cards[v]
+            fills = sum(1 for i, a in enumerate(nbrs) for b in nbrs[i + 1 :] if b not in adj[a])
+            cache[v] = (fills, weight, v) if fill else (weight, fills, v)
+        return cache[v]
 
     while remaining:
-        v = min(sorted(remaining), key=cost)
-        ids = tuple(i for i, sc in live.items() if v in sc)
-        out = ordered({u for i in ids for u in live[i]} - {v})
-        steps.append((ids, ",".join(term(live[i]) for i in ids) + "->" + term(out)))
+        v = min(remaining, key=score)
+        nbrs = adj.pop(v)
+        # Scores change only around the new clique: its members and their neighbours.
+        for a in nbrs:
+            cache.pop(a, None)
+            for b in adj[a]:
+                cache.pop(b, None)
+            adj[a].discard(v)
+            adj[a].update(b for b in nbrs if b != a)
+        remaining.discard(v)
+        order.append(v)
+    return tuple(order)
+
+
+def _steps(
+    scopes: Sequence[Scope], cards: Sequence[int], query: int, order: Sequence[int]
+) -> tuple[Step, ...]:
+    live: dict[int, Scope] = dict(enumerate(scopes))
+    next_id = len(scopes)
+    steps: list[Step] = []
+
+    def make(ids: tuple[int, ...], out_vars: tuple[int, ...]) -> Step:
+        union = sorted({u for i in ids for u in live[i][0]})
+        if len(union) > _MAX_STEP_VARIABLES:
+            raise RequestError(
+                f"one elimination step joins {len(union)} variables; at most "
+                f"{_MAX_STEP_VARIABLES} fit a single contraction"
+            )
+        label = {u: k for k, u in enumerate(union)}
+        batch = (len(union), len(union) + 1)
+        scope: Scope = (
+            out_vars,
+            any(live[i][1] for i in ids),
+            any(live[i][2] for i in ids),
+        )
+        entries = math.prod(cards[u] for u in out_vars)
+        return Step(
+            operands=ids,
+            sublists=tuple(tuple(label[u] for u in live[i][0]) + batch for i in ids),
+            output=tuple(label[u] for u in out_vars) + batch,
+            scope=scope,
+            entries=entries,
+            work=math.prod(cards[u] for u in union) * len(ids),
+            inputs=tuple(
+                (math.prod(cards[u] for u in live[i][0]), live[i][1], live[i][2]) for i in ids
+            ),
+        )
+
+    for v in order:
+        ids = tuple(i for i, sc in live.items() if v in sc[0])
+        out_vars = tuple(sorted({u for i in ids for u in live[i][0]} - {v}))
+        step = make(ids, out_vars)
         for i in ids:
             del live[i]
-        live[next_id] = out
+        live[next_id] = step.scope
         next_id += 1
-        remaining.discard(v)
-    final = ",".join(term(sc) for sc in live.values()) + "->" + term((query, _DRAW, _SET))
-    return tuple(steps), final
+        steps.append(step)
+    steps.append(make(tuple(live), (query,)))
+    return tuple(steps)
+
+
+@lru_cache(maxsize=1024)
+def make_plan(scopes: tuple[Scope, ...], cards: tuple[int, ...], query: int) -> Plan:
+    """The cheaper of the min-fill and min-weight elimination plans for these factors.
+
+    Parameters
+    ----------
+    scopes
+        Each factor's variables (integers indexing ``cards``) and whether it carries the
+        draw axis and the set axis.
+    cards
+        Number of states of each variable.
+    query
+        The variable left in the output.
+    """
+    plain = [sc[0] for sc in scopes]
+    best: Plan | None = None
+    for fill in (True, False):
+        order = _elimination_order(plain, cards, query, fill)
+        plan = Plan(order, _steps(scopes, cards, query, order))
+        if best is None or plan.work(1, 1) < best.work(1, 1):
+            best = plan
+    assert best is not None
+    return best
+
+
+# --------------------------------------------------------------------------- evidence
+@dataclass(frozen=True)
+class _Evidence:
+    """Validated likelihoods: node -> ``(N or 1, E, card)``, rows peaking at 1."""
+
+    rows: dict[str, FloatArray]
+    n_draws: int
+    n_sets: int
+
+
+def _prepare(
+    structure: Structure, tables: Mapping[str, FloatArray], evidence: Mapping[str, FloatArray]
+) -> _Evidence:
+    sizes = {np.shape(v)[-2] for v in evidence.values() if np.ndim(v) >= 2}
+    if len(sizes) > 1:
+        raise RequestError("every evidence array must have the same number of rows")
+    n_sets = sizes.pop() if sizes else 1
+    draws = {np.shape(t)[0] for t in tables.values()}
+    rows: dict[str, FloatArray] = {}
+    for node, lik in evidence.items():
+        if node not in structure.states:
+            raise EvidenceError(f"unknown node '{node}' in the evidence")
+        arr = np.asarray(lik, dtype=np.float64)
+        card = structure.card(node)
+        if arr.ndim not in (2, 3) or arr.shape[-1] != card:
+            raise EvidenceError(
+                f"evidence for '{node}' must have shape (sets, {card}) or (draws, sets, {card}); "
+                f"got {arr.shape}"
+            )
+        if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+            raise EvidenceError(f"evidence for '{node}' must be finite and non-negative")
+        arr = scale_free(arr)
+        rows[node] = arr if arr.ndim == 3 else arr[None]
+        draws.add(rows[node].shape[0])
+    n_draws = max(draws, default=1)
+    if draws - {1, n_draws}:
+        raise RequestError(f"tables and evidence disagree on the number of draws: {sorted(draws)}")
+    return _Evidence(rows, n_draws, n_sets)
+
+
+def _observed(ev: _Evidence) -> tuple[tuple[str, ...], NDArray[np.bool_]]:
+    """Nodes with evidence and, for each set, which of them are answered (row not all ones)."""
+    nodes = tuple(ev.rows)
+    mask = np.ones((ev.n_sets, len(nodes)), dtype=bool)
+    for k, node in enumerate(nodes):
+        mask[:, k] = ~np.all(ev.rows[node] == 1.0, axis=(0, 2))
+    return nodes, mask
+
+
+@dataclass(frozen=True)
+class _Factors:
+    """The factors of one group of sets: plan key and a way to build the arrays."""
+
+    variables: tuple[str, ...]
+    scopes: tuple[Scope, ...]
+    cards: tuple[int, ...]
+    query: int
+    # per table factor: node, index into its (N, card, *parents) table
+    table_index: tuple[tuple[str, tuple[int | slice, ...]], ...]
+    # per evidence factor: node and how it enters ("const", "sets" or "draws")
+    evidence_kind: tuple[tuple[str, str], ...]
+
+    @property
+    def plan(self) -> Plan:
+        return make_plan(self.scopes, self.cards, self.query)
+
+
+def _factors(structure: Structure, query: str, ev: _Evidence, sets: IntArray) -> _Factors:
+    """Classify each answered node over ``sets`` and lay out the factors."""
+    hard: dict[str, int] = {}
+    kinds: list[tuple[str, str]] = []
+    for node, arr in ev.rows.items():
+        sub = arr[:, sets]
+        first = sub[0, 0]
+        if np.all(sub == first):
+            if np.all(first == 1.0):
+                continue  # not answered in any of these sets
+            if np.count_nonzero(first) == 1 and node != query:
+                hard[node] = int(np.argmax(first))
+                continue
+            kinds.append((node, "const"))
+        else:
+            kinds.append((node, "draws" if arr.shape[0] > 1 else "sets"))
+    keep = ancestral_set(structure, {query, *hard, *(n for n, _ in kinds)})
+    variables = tuple(n for n in keep if n not in hard)
+    var_id = {n: i for i, n in enumerate(variables)}
+    scopes: list[Scope] = []
+    index: list[tuple[str, tuple[int | slice, ...]]] = []
+    for node in keep:
+        axes = (node, *structure.parents[node])
+        idx: tuple[int | slice, ...] = (slice(None),) + tuple(
+            hard.get(a, slice(None)) for a in axes
+        )
+        scopes.append((tuple(var_id[a] for a in axes if a not in hard), True, False))
+        index.append((node, idx))
+    for node, kind in kinds:
+        scopes.append(((var_id[node],), kind == "draws", kind != "const"))
+    return _Factors(
+        variables=variables,
+        scopes=tuple(scopes),
+        cards=tuple(structure.card(n) for n in variables),
+        query=var_id[query],
+        table_index=tuple(index),
+        evidence_kind=tuple(kinds),
+    )
+
+
+def _groups(structure: Structure, query: str, ev: _Evidence) -> list[tuple[IntArray, _Factors]]:
+    """Sets split by which nodes they answer, when that is cheaper than one contraction."""
+    everything = np.arange(ev.n_sets)
+    whole = _factors(structure, query, ev, everything)
+    nodes, mask = _observed(ev)
+    patterns, which = np.unique(mask, axis=0, return_inverse=True)
+    if len(patterns) == 1 or len(patterns) > _MAX_GROUPS:
+        return [(everything, whole)]
+    split = [
+        (idx, _factors(structure, query, ev, idx))
+        for idx in (np.flatnonzero(which.ravel() == g) for g in range(len(patterns)))
+    ]
+
+    def cost(idx: IntArray, f: _Factors) -> int:
+        plan = f.plan
+        return plan.work(ev.n_draws, len(idx)) + _STEP_OVERHEAD * len(plan.steps)
+
+    if sum(cost(i, f) for i, f in split) < cost(everything, whole):
+        return split
+    return [(everything, whole)]
+
+
+# --------------------------------------------------------------------------- chunking
+def chunk_shape(plan: Plan, n_draws: int, n_sets: int, budget: int) -> tuple[int, int]:
+    """Draws and sets per chunk so that the plan's largest intermediate fits ``budget`` bytes.
+
+    Raises
+    ------
+    RequestError
+        If even one draw and one set would not fit.
+    """
+
+    def fits(d: int, s: int) -> bool:
+        return 8 * plan.peak_entries(d, s) <= budget
+
+    if fits(n_draws, n_sets):
+        return n_draws, n_sets
+    if not fits(1, 1):
+        raise RequestError(
+            f"the largest intermediate needs {8 * plan.peak_entries(1, 1):,} bytes for a single "
+            f"draw, over the memory budget of {budget:,} bytes"
+        )
+    if fits(1, n_sets):
+        return _largest(lambda d: fits(d, n_sets), n_draws), n_sets
+    return 1, _largest(lambda s: fits(1, s), n_sets)
+
+
+def _largest(ok: Callable[[int], bool], upper: int) -> int:
+    """Largest n in [1, upper] with ok(n) (ok is monotone and ok(1) holds)."""
+    lo, hi = 1, upper
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if ok(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+# --------------------------------------------------------------------------- execution
+def _run(
+    f: _Factors,
+    tables: Mapping[str, FloatArray],
+    ev: _Evidence,
+    sets: IntArray,
+    draws: slice,
+) -> tuple[FloatArray, FloatArray]:
+    """Posterior ``(card_q, n, e)`` and ``log P(evidence)`` ``(n, e)`` for one chunk."""
+    operands: list[FloatArray] = []
+    for node, idx in f.table_index:
+        t = tables[node]
+        t = t[draws] if t.shape[0] > 1 else t
+        operands.append(np.moveaxis(t[idx], 0, -1)[..., None])
+    for node, kind in f.evidence_kind:
+        arr = ev.rows[node]
+        if kind == "const":
+            operands.append(arr[0, 0][:, None, None])
+        elif kind == "sets":
+            operands.append(np.ascontiguousarray(arr[0, sets].T)[:, None, :])
+        else:
+            operands.append(np.ascontiguousarray(np.moveaxis(arr[draws][:, sets], 2, 0)))
+    plan = f.plan
+    factors = dict(enumerate(operands))
+    exponent = np.zeros((1, 1), dtype=np.int64)
+    next_id = len(operands)
+    for step in plan.steps:
+        args: list[object] = []
+        for i, sub in zip(step.operands, step.sublists, strict=True):
+            args += [factors.pop(i), list(sub)]
+        out: FloatArray = np.einsum(*args, list(step.output))
+        if step is not plan.steps[-1]:
+            k = out.ndim - 2
+            top = out.max(axis=tuple(range(k))) if k else out
+            if top.min() < _RESCALE_BELOW:
+                # Powers of two divide exactly; zero stays zero (impossible evidence).
+                _, e = np.frexp(top)
+                np.ldexp(out, -e, out=out)
+                exponent = exponent + e
+        factors[next_id] = out
+        next_id += 1
+    total = out.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        post: FloatArray = out / total
+        logz: FloatArray = np.log(total) + exponent * math.log(2.0)
+    return post, logz
+
+
+def log_joint(
+    structure: Structure,
+    tables: Mapping[str, FloatArray],
+    query: str,
+    evidence: Mapping[str, FloatArray],
+    *,
+    budget: int = DEFAULT_BUDGET,
+    on_impossible: OnImpossible = "raise",
+) -> tuple[FloatArray, FloatArray]:
+    """Posterior of the query and log-probability of the evidence, for each draw and set.
+
+    Parameters
+    ----------
+    structure
+        The graph.
+    tables
+        node -> ``(N, card, *parent_cards)``; N is the same for every table (or 1).
+    query
+        Node whose states index the last output axis.
+    evidence
+        node -> likelihood ``(E, card)``: a one-hot row for a hard answer, a row of ones
+        for "not answered in this set", any non-negative row for soft evidence.
+        ``(N, E, card)`` gives each draw its own likelihood.
+    budget
+        Bytes the largest intermediate of one chunk may take.
+    on_impossible
+        ``"raise"``: evidence of probability zero raises :class:`EvidenceError`.
+        ``"zero"``: its posterior row is zero and its log-probability ``-inf``.
+
+    Returns
+    -------
+    posterior, log_evidence
+        ``(N, E, card(query))`` summing to 1 over the last axis, and ``(N, E)``.
+    """
+    if query not in structure.states:
+        raise RequestError(f"unknown query node '{query}'")
+    ev = _prepare(structure, tables, evidence)
+    n, e, card = ev.n_draws, ev.n_sets, structure.card(query)
+    post = np.empty((n, e, card))
+    logz = np.empty((n, e))
+    for sets, f in _groups(structure, query, ev):
+        d_chunk, s_chunk = chunk_shape(f.plan, n, len(sets), budget)
+        for ds in chunks(n, d_chunk):
+            for ss in chunks(len(sets), s_chunk):
+                idx = sets[ss]
+                p, z = _run(f, tables, ev, idx, ds)
+                post[ds, idx] = np.moveaxis(p, 0, -1)
+                logz[ds, idx] = z
+    impossible = ~(logz > -np.inf)
+    if np.any(impossible):
+        if on_impossible == "raise":
+            draw, row = (int(i[0]) for i in np.nonzero(impossible))
+            raise EvidenceError(
+                f"the evidence of set {row} has probability zero under the tables of draw "
+                f"{draw}, so no posterior exists"
+            )
+        post[impossible] = 0.0
+        logz[impossible] = -np.inf
+    return post, logz
 
 
 def joint(
@@ -102,60 +521,54 @@ def joint(
     tables: Mapping[str, FloatArray],
     query: str,
     evidence: Mapping[str, FloatArray],
+    *,
+    budget: int = DEFAULT_BUDGET,
+    on_impossible: OnImpossible = "raise",
 ) -> FloatArray:
-    """Unnormalised joint of the query with each evidence set, for each draw.
+    """Joint ``P(query = q, evidence_e)`` for each draw ``z``: shape ``(N, E, card(query))``.
 
-    Parameters
-    ----------
-    structure
-        The graph.
-    tables
-        node -> ``(N, card, *parent_cards)``; N is the same for every table (1 for a
-        single model).
-    query
-        Node whose states index the last output axis.
-    evidence
-        node -> likelihood array ``(E, card)``: a one-hot row for a hard answer, a row of
-        ones for "not answered in this set", any non-negative row for soft evidence.
-        ``(N, E, card)`` gives each draw its own likelihood (soft evidence whose strength
-        is itself a parameter).
-
-    Returns
-    -------
-    ndarray
-        ``(N, E, card(query))`` with entry ``P(query = q, evidence_e)`` for draw ``z``.
+    The absolute probabilities that :func:`log_joint` returns as a posterior and a log
+    scale (see there for the arguments); entries below the smallest double come back as 0,
+    so use :func:`log_joint` where the evidence can be that unlikely.
     """
-    sizes = {np.shape(v)[-2] for v in evidence.values()}
-    if len(sizes) > 1:
-        raise RequestError("every evidence array must have the same number of rows")
-    n_sets = sizes.pop() if sizes else 1
-    keep = ancestral_set(structure, {query, *evidence})
-    scopes: list[tuple[str, ...]] = []
-    operands: list[FloatArray] = []
-    for node in keep:
-        scopes.append((node, *structure.parents[node], _DRAW))
-        operands.append(np.moveaxis(tables[node], 0, -1))
-    for node, lik in evidence.items():
-        arr = scale_free(np.asarray(lik, dtype=np.float64))
-        if arr.ndim == 3:
-            scopes.append((node, _DRAW, _SET))
-            operands.append(np.moveaxis(arr, 2, 0))
-        else:
-            scopes.append((node, _SET))
-            operands.append(arr.T)
-    if not evidence:
-        scopes.append((_SET,))
-        operands.append(np.ones(1))
-    cards = tuple((n, structure.card(n)) for n in keep)
-    steps, final = _plan(tuple(scopes), cards, query)
-    factors = dict(enumerate(operands))
-    next_id = len(operands)
-    for ids, equation in steps:
-        factors[next_id] = np.einsum(equation, *(factors.pop(i) for i in ids))
-        next_id += 1
-    out: FloatArray = np.moveaxis(np.einsum(final, *factors.values()), 0, -1)
-    assert out.shape[1] == n_sets
+    post, logz = log_joint(
+        structure, tables, query, evidence, budget=budget, on_impossible=on_impossible
+    )
+    out: FloatArray = post * np.exp(logz)[..., None]
     return out
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """How one group of evidence sets is contracted."""
+
+    sets: int
+    plan: Plan
+    variables: tuple[str, ...]
+    chunk_draws: int
+    chunk_sets: int
+
+    @property
+    def peak_bytes(self) -> int:
+        """Bytes of the largest intermediate of one chunk."""
+        return 8 * self.plan.peak_entries(self.chunk_draws, self.chunk_sets)
+
+
+def describe(
+    structure: Structure,
+    tables: Mapping[str, FloatArray],
+    query: str,
+    evidence: Mapping[str, FloatArray],
+    *,
+    budget: int = DEFAULT_BUDGET,
+) -> tuple[GroupPlan, ...]:
+    """The plans :func:`log_joint` would run for these arguments (nothing is contracted)."""
+    ev = _prepare(structure, tables, evidence)
+    out: list[GroupPlan] = []
+    for sets, f in _groups(structure, query, ev):
+        d, s = chunk_shape(f.plan, ev.n_draws, len(sets), budget)
+        out.append(GroupPlan(len(sets), f.plan, f.variables, d, s))
+    return tuple(out)
 
 
 def chunks(total: int, size: int = DEFAULT_CHUNK) -> Iterator[slice]:
