@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from alsodds.errors import EvidenceError, RequestError
 from alsodds.tables import FloatArray, Structure
 
-#: Draws per chunk when a caller streams parameter samples (sampling and table memory).
+#: Most draws per chunk when a caller streams parameter samples (see :func:`table_chunk`).
 DEFAULT_CHUNK = 25_000
 #: Bytes the largest intermediate of one chunk may take.
 DEFAULT_BUDGET = 64 * 2**20
@@ -281,13 +281,12 @@ def _prepare(
     return _Evidence(rows, n_draws, n_sets)
 
 
-def _observed(ev: _Evidence) -> tuple[tuple[str, ...], NDArray[np.bool_]]:
-    """Nodes with evidence and, for each set, which of them are answered (row not all ones)."""
-    nodes = tuple(ev.rows)
-    mask = np.ones((ev.n_sets, len(nodes)), dtype=bool)
-    for k, node in enumerate(nodes):
-        mask[:, k] = ~np.all(ev.rows[node] == 1.0, axis=(0, 2))
-    return nodes, mask
+def _observed(ev: _Evidence) -> NDArray[np.bool_]:
+    """For each set, which evidence nodes it answers (their row is not all ones)."""
+    mask = np.ones((ev.n_sets, len(ev.rows)), dtype=bool)
+    for k, arr in enumerate(ev.rows.values()):
+        mask[:, k] = ~np.all(arr == 1.0, axis=(0, 2))
+    return mask
 
 
 @dataclass(frozen=True)
@@ -331,9 +330,7 @@ def _factors(structure: Structure, query: str, ev: _Evidence, sets: IntArray) ->
     index: list[tuple[str, tuple[int | slice, ...]]] = []
     for node in keep:
         axes = (node, *structure.parents[node])
-        idx: tuple[int | slice, ...] = (slice(None),) + tuple(
-            hard.get(a, slice(None)) for a in axes
-        )
+        idx: tuple[int | slice, ...] = (slice(None), *(hard.get(a, slice(None)) for a in axes))
         scopes.append((tuple(var_id[a] for a in axes if a not in hard), True, False))
         index.append((node, idx))
     for node, kind in kinds:
@@ -352,7 +349,7 @@ def _groups(structure: Structure, query: str, ev: _Evidence) -> list[tuple[IntAr
     """Sets split by which nodes they answer, when that is cheaper than one contraction."""
     everything = np.arange(ev.n_sets)
     whole = _factors(structure, query, ev, everything)
-    nodes, mask = _observed(ev)
+    mask = _observed(ev)
     patterns, which = np.unique(mask, axis=0, return_inverse=True)
     if len(patterns) == 1 or len(patterns) > _MAX_GROUPS:
         return [(everything, whole)]
@@ -569,6 +566,20 @@ def describe(
         d, s = chunk_shape(f.plan, ev.n_draws, len(sets), budget)
         out.append(GroupPlan(len(sets), f.plan, f.variables, d, s))
     return tuple(out)
+
+
+def table_chunk(structure: Structure, budget: int = DEFAULT_BUDGET) -> int:
+    """Draws per chunk so that one chunk's tables fit ``budget`` bytes while being built.
+
+    Counts every table once plus four copies of the largest (the temporaries of building
+    one table); at least 1 and at most :data:`DEFAULT_CHUNK`.
+    """
+    sizes = [
+        structure.card(n) * math.prod(structure.card(p) for p in structure.parents[n])
+        for n in structure.nodes
+    ]
+    per_draw = 8 * (sum(sizes) + 4 * max(sizes, default=0))
+    return max(1, min(DEFAULT_CHUNK, budget // max(per_draw, 1)))
 
 
 def chunks(total: int, size: int = DEFAULT_CHUNK) -> Iterator[slice]:

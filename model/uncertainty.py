@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from alsodds.engine import DEFAULT_CHUNK, chunks
+from alsodds.engine import chunks, table_chunk
 from alsodds.errors import RequestError
 from alsodds.inference import (
     AnswerInput,
@@ -66,11 +66,12 @@ def sample_parameters(model: Model, n: int, rng: np.random.Generator) -> FloatAr
     vary = ps.highs > ps.lows
     a, c, b = ps.lows[vary, None], ps.values[vary, None], ps.highs[vary, None]
     u = rng.random((int(vary.sum()), n))
-    split = (c - a) / (b - a)
-    left = a + np.sqrt(u * (b - a) * (c - a))
-    right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
+    lower = u < (c - a) / (b - a)
+    # One square root per draw: a + sqrt(u (b-a)(c-a)) below the mode, b - sqrt((1-u)(b-a)(b-c))
+    # above it.
+    root = np.sqrt(np.where(lower, u * (c - a), (1.0 - u) * (b - c)) * (b - a))
     out = np.repeat(ps.values[:, None], n, axis=1)
-    out[vary] = np.where(u < split, left, right)
+    out[vary] = np.where(lower, a + root, b - root)
     return out.T
 
 
@@ -85,7 +86,8 @@ def base_rate_parameter(model: Model) -> str:
 # --------------------------------------------------------------------------- PSA
 @dataclass(frozen=True)
 class PSAResult:
-    """Posterior over parameter uncertainty for one set of answers."""
+    """Posterior over parameter uncertainty for one set of answers (``draws`` in single
+    precision: eight bytes per draw keeps ten million draws within memory)."""
 
     n_draws: int
     seed: int
@@ -96,7 +98,7 @@ class PSAResult:
     baseline_median: float
     threshold: float | None
     share_above: float | None
-    draws: FloatArray
+    draws: NDArray[np.float32]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -117,7 +119,7 @@ def psa(
     n_draws: int = 10_000,
     seed: int = 0,
     threshold: float | None = None,
-    chunk: int = DEFAULT_CHUNK,
+    chunk: int | None = None,
     progress: Progress | None = None,
 ) -> PSAResult:
     """Probabilistic sensitivity analysis: sample every parameter across its range.
@@ -125,8 +127,10 @@ def psa(
     Parameters
     ----------
     n_draws
-        Number of parameter draws (streamed in chunks of ``chunk``; memory is 16 bytes per
-        draw for the kept posteriors plus one chunk's work space).
+        Number of parameter draws, streamed in chunks of ``chunk`` (default: as many as
+        keep one chunk's tables within the engine's memory budget). Memory is 8 bytes per
+        draw (posteriors kept in single precision, relative error below 6e-8) plus one
+        chunk's work space.
     seed
         Same seed, draws and chunk size give identical results.
     threshold
@@ -142,15 +146,18 @@ def psa(
     _check_threshold(threshold)
     sets = _sets(model, answers)
     rng = np.random.default_rng(seed)
-    post = np.empty(n_draws)
-    base = np.empty(n_draws)
-    for sl in chunks(n_draws, chunk):
+    post = np.empty(n_draws, dtype=np.float32)
+    base = np.empty(n_draws, dtype=np.float32)
+    for sl in chunks(n_draws, chunk or table_chunk(model.structure)):
         theta = sample_parameters(model, sl.stop - sl.start, rng)
         lo = log_odds_matrix(model, sets, theta)
         post[sl] = _expit(lo[:, 0])
         base[sl] = _expit(lo[:, 1])
         if progress is not None:
             progress(sl.stop, n_draws)
+    # The baseline draws are not returned: sort them in place instead of copying.
+    baseline_median = float(np.median(base, overwrite_input=True))
+    del base
     low, median, high = np.quantile(post, [0.025, 0.5, 0.975])
     return PSAResult(
         n_draws=n_draws,
@@ -158,8 +165,8 @@ def psa(
         median=float(median),
         low=float(low),
         high=float(high),
-        mean=float(post.mean()),
-        baseline_median=float(np.median(base)),
+        mean=float(post.mean(dtype=np.float64)),
+        baseline_median=baseline_median,
         threshold=threshold,
         share_above=None if threshold is None else float(np.mean(post > threshold)),
         draws=post,
@@ -185,7 +192,7 @@ class TornadoBar:
 
 def _posteriors_for(model: Model, sets: list[Answers], theta: FloatArray) -> FloatArray:
     out = np.empty(theta.shape[0])
-    for sl in chunks(theta.shape[0]):
+    for sl in chunks(theta.shape[0], table_chunk(model.structure)):
         out[sl] = _expit(log_odds_matrix(model, sets, theta[sl])[:, 0])
     return out
 
@@ -336,7 +343,7 @@ def sobol(
 
     def evaluate(x: FloatArray) -> FloatArray:
         out = np.empty(x.shape[0])
-        for sl in chunks(x.shape[0]):
+        for sl in chunks(x.shape[0], table_chunk(model.structure)):
             theta = np.repeat(ps.point(), sl.stop - sl.start, axis=0)
             theta[:, idx] = x[sl]
             out[sl] = log_odds_matrix(model, sets, theta)[:, 0]
