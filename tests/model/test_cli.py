@@ -15,27 +15,6 @@ from alsodds import Model, query
 from alsodds.cli import dashboard_script, main
 from alsodds.network import pgmpy_posterior, read_network
 
-PUBLIC_IDS = {
-    "age_band": ["under_30", "30_44", "45_54", "55_64", "65_74", "75_plus"],
-    "sex": ["female", "male"],
-    "family_history": ["no", "yes"],
-    "fasciculations": ["no", "yes"],
-    "twitch_spread": ["one_area", "several_areas"],
-    "weakness": ["no", "yes"],
-    "atrophy": ["no", "yes"],
-    "bulbar": ["no", "yes"],
-    "breathing": ["no", "yes"],
-    "cramps": ["no", "yes"],
-    "sensory_changes": ["no", "yes"],
-    "trigger_response": ["improved", "not_improved"],
-    "stable_12_months": ["no", "yes"],
-    "emg": ["normal", "abnormal"],
-    "caffeine": ["no", "yes"],
-    "poor_sleep": ["no", "yes"],
-    "stress": ["no", "yes"],
-    "strenuous_exercise": ["no", "yes"],
-}
-
 
 def run(
     args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -101,14 +80,17 @@ def test_unknown_ids_and_states_exit_2_with_one_line_naming_the_choices(
 
 
 def test_nodes_json_lists_every_public_id_with_its_states(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    model: Model, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, out, _ = run(["nodes", "--json"], capsys, monkeypatch)
     assert code == 0
-    listed = {n["id"]: n["states"] for n in json.loads(out)["nodes"]}
-    for node_id, states in PUBLIC_IDS.items():
-        assert listed[node_id] == states
-    assert listed["als"] == ["absent", "present"]
+    data = json.loads(out)
+    listed = {n["id"]: n["states"] for n in data["nodes"]}
+    public = {i: list(n.states) for i, n in model.spec.nodes.items() if n.role != "latent"}
+    assert listed == public
+    assert set(model.spec.answerable) <= set(listed)
+    query_node = data["query"]["node"]
+    assert data["query"]["state"] in listed[query_node]
 
 
 @pytest.mark.parametrize("fmt", ["bif", "xmlbif"])
