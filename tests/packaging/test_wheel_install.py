@@ -1,5 +1,5 @@
-"""The wheel works on its own: built from a copy of the sources, installed into an empty
-folder, and run from outside the checkout, it answers from its bundled priors.
+"""The wheel works on its own: built from a copy of the sources, installed into a fresh
+virtual environment, and run from outside the checkout, it answers from its bundled priors.
 
 Offline by design: the wheel is built without build isolation and installed without an
 index or dependencies; the dependencies come from the environment running the tests.
@@ -11,11 +11,14 @@ import json
 import os
 import shutil
 import signal
+import site
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # What a source distribution holds: the build reads nothing else.
 SOURCES = ("pyproject.toml", "README.md", "model", "priors", "dashboard")
+
+
+@dataclass(frozen=True)
+class Installed:
+    python: Path
+    script: Path
+    purelib: Path
+    wheel: Path
+    env: dict[str, str]
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -34,8 +46,8 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """(install folder, environment that sees it first): the wheel installed with --target."""
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The wheel, built from a copy of the sources, installed into a fresh virtual environment."""
     base = tmp_path_factory.mktemp("wheel")
     src = base / "src"
     src.mkdir()
@@ -50,11 +62,16 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     build = ["wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", "dist", str(src)]
     _run([*pip, *build], base)
     (wheel,) = (base / "dist").glob("alsodds-*.whl")
-    target = base / "site"
-    _run([*pip, "install", "--no-deps", "--no-index", "--target", str(target), str(wheel)], base)
+    _run([sys.executable, "-m", "venv", "--without-pip", "venv"], base)
+    python = base / "venv" / "bin" / "python"
+    where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    purelib = Path(_run([str(python), "-c", where], base).strip())
+    # The dependencies come from the environment running the tests, as plain path entries:
+    # its .pth files (among them the editable install's finder for the checkout) never run.
+    (purelib / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    _run([*pip, "--python", str(python), "install", "--no-deps", "--no-index", str(wheel)], base)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PYTHONPATH"] = str(target)
-    return target, env
+    return Installed(python, python.parent / "alsodds", purelib, wheel, env)
 
 
 @pytest.fixture
@@ -64,44 +81,57 @@ def elsewhere(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_the_wheel_installs_alsodds_and_nothing_else_at_the_top_level(
-    installed: tuple[Path, dict[str, str]],
+def _packages(folder: Path, name: str) -> set[str]:
+    return {
+        ".".join((name, *init.parent.relative_to(folder).parts))
+        for init in folder.rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+
+
+def test_the_wheel_holds_every_package_and_the_priors_under_alsodds_only(
+    installed: Installed,
 ) -> None:
-    target, _ = installed
-    top = {p.name for p in target.iterdir() if not p.name.endswith(".dist-info")}
-    assert top == {"alsodds", "bin"}  # no top-level `model`, `priors` or `dashboard`
-    assert (target / "alsodds" / "priors" / "als_default.yaml").is_file()
-    assert (target / "alsodds" / "dashboard" / "app.py").is_file()
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = wheel.namelist()
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"alsodds"}  # no top-level `model`, `priors` or `dashboard`
+    shipped = {n.rsplit("/", 1)[0].replace("/", ".") for n in names if n.endswith("__init__.py")}
+    expected = _packages(ROOT / "model", "alsodds") | _packages(
+        ROOT / "dashboard", "alsodds.dashboard"
+    )
+    assert expected <= shipped, f"not in the wheel (pyproject packages): {expected - shipped}"
+    assert "alsodds/priors/als_default.yaml" in names
+    assert "alsodds/dashboard/app.py" in names
 
 
 def test_the_installed_copy_is_the_one_imported_and_reads_its_own_priors(
-    installed: tuple[Path, dict[str, str]], elsewhere: Path
+    installed: Installed, elsewhere: Path
 ) -> None:
-    target, env = installed
     code = (
-        "import alsodds, json; "
-        "print(json.dumps([alsodds.__file__, str(alsodds.default_priors_path())]))"
+        "import alsodds, alsodds.cli, json, sys; "
+        "print(json.dumps([m.__file__ for m in sys.modules.values() "
+        "if m.__name__.startswith('alsodds') and getattr(m, '__file__', None)] "
+        "+ [str(alsodds.default_priors_path())]))"
     )
-    module, priors = json.loads(_run([sys.executable, "-c", code], elsewhere, env))
-    assert Path(module).is_relative_to(target)
-    assert Path(priors).is_relative_to(target)
+    paths = json.loads(_run([str(installed.python), "-c", code], elsewhere, installed.env))
+    assert len(paths) > 5
+    for path in paths:
+        assert Path(path).is_relative_to(installed.purelib), path
 
 
 @pytest.mark.parametrize("how", ["script", "module"])
 def test_the_installed_cli_answers_a_query_from_any_folder(
-    installed: tuple[Path, dict[str, str]], elsewhere: Path, how: str
+    installed: Installed, elsewhere: Path, how: str
 ) -> None:
-    target, env = installed
-    cli = (
-        [str(target / "bin" / "alsodds")] if how == "script" else [sys.executable, "-m", "alsodds"]
-    )
+    cli = [str(installed.script)] if how == "script" else [str(installed.python), "-m", "alsodds"]
     args = ["query", "--set", "age_band=55_64", "--set", "weakness=yes", "--json"]
-    data = json.loads(_run([*cli, *args], elsewhere, env))
+    data = json.loads(_run([*cli, *args], elsewhere, installed.env))
     assert 0 < data["baseline"] < data["posterior"] < 1
     assert data["per_100k"] == pytest.approx(data["posterior"] * 100_000, rel=1e-12)
     assert set(data["likelihood_ratios"]) == {"age_band", "weakness"}
     assert data["red_flags"] == ["weakness"]
-    nodes = json.loads(_run([*cli, "nodes", "--json"], elsewhere, env))
+    nodes = json.loads(_run([*cli, "nodes", "--json"], elsewhere, installed.env))
     assert nodes["query"]["node"] in {n["id"] for n in nodes["nodes"]}
     assert list(elsewhere.iterdir()) == []
 
@@ -114,14 +144,13 @@ def _free_port() -> int:
 
 
 def test_the_installed_app_command_serves_the_dashboard_on_localhost(
-    installed: tuple[Path, dict[str, str]], elsewhere: Path
+    installed: Installed, elsewhere: Path
 ) -> None:
-    target, env = installed
     port = _free_port()
     server = subprocess.Popen(
-        [str(target / "bin" / "alsodds"), "app", "--port", str(port)],
+        [str(installed.script), "app", "--port", str(port)],
         cwd=elsewhere,
-        env=env,
+        env=installed.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # one signal stops the command and the server it started
