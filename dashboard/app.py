@@ -27,14 +27,19 @@ def page_icon(size: int = 32) -> Image.Image:
     return Image.fromarray(img, mode="RGBA")
 
 
+def situation_by_name() -> None:
+    """'/situation' as well as '/': the default page is served only at the root otherwise."""
+    situation.render()
+
+
 def pages() -> list[st.Page]:
     return [
+        st.Page(situation.render, title="Your situation", icon=":material/person:", default=True),
         st.Page(
-            situation.render,
+            situation_by_name,
             title="Your situation",
-            icon=":material/person:",
             url_path="situation",
-            default=True,
+            visibility="hidden",
         ),
         st.Page(
             base_rates.render, title="Base rates", icon=":material/school:", url_path="base_rates"

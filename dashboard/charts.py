@@ -61,9 +61,11 @@ def _finish(chart: Any) -> dict[str, Any]:
     """Projector-friendly fonts and a plain background; returns the Vega-Lite dict."""
     styled = (
         chart.configure(font=FONT, background="white")
-        .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=150, titlePadding=8)
+        .configure_axis(
+            labelFontSize=14, titleFontSize=15, labelLimit=150, titleLimit=260, titlePadding=8
+        )
         .configure_legend(labelFontSize=14, titleFontSize=14, labelLimit=300, symbolSize=150)
-        .configure_title(fontSize=18, anchor="start", subtitleFontSize=14, offset=10)
+        .configure_title(fontSize=18, anchor="start", subtitleFontSize=14, offset=10, limit=320)
         .configure_header(labelFontSize=14, titleFontSize=15)
         .configure_view(stroke=None)
     )
@@ -194,7 +196,7 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
     return _raw(
         {
             "title": {
-                "text": f"{denominator_words(denominator)} {who}",
+                "text": wrap(f"{denominator_words(denominator)} {who}", 34).split("\n"),
                 "subtitle": f"each square is {unit}",
                 "fontSize": 18,
                 "subtitleFontSize": 14,
@@ -259,7 +261,7 @@ def contributions(bars: Sequence[Bar], title: str) -> dict[str, Any]:
                             "field": "direction",
                             "type": "nominal",
                             "scale": {"domain": [raised, lowered], "range": [VERMILLION, BLUE]},
-                            "legend": {"title": None, "orient": "bottom"},
+                            "legend": {"title": None, "orient": "bottom", "direction": "vertical"},
                         },
                         "tooltip": [
                             {"field": "answer", "type": "nominal"},
@@ -377,7 +379,12 @@ def frequency_tree(nodes: Sequence[TreeNode], title: str) -> dict[str, Any]:
                             "field": "kind",
                             "type": "nominal",
                             "scale": {**kind_scale, "range": ["#F2F2F2", "#FBE3D6"]},
-                            "legend": {"title": None, "orient": "bottom", "labelLimit": 300},
+                            "legend": {
+                                "title": None,
+                                "orient": "bottom",
+                                "labelLimit": 300,
+                                "direction": "vertical",
+                            },
                         },
                         "stroke": {
                             "field": "kind",
@@ -460,7 +467,7 @@ def base_rate_curve(
         color=alt.Color(
             "scenario:N",
             scale=alt.Scale(domain=names, range=palette),
-            legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+            legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=250),
         ),
         strokeDash=alt.StrokeDash(
             "scenario:N", scale=alt.Scale(domain=names, range=dashes), legend=None
@@ -588,7 +595,7 @@ def sobol_chart(
     title: str,
 ) -> dict[str, Any]:
     """First-order and total Sobol indices with their 95% bootstrap half-widths."""
-    first, total = "first-order (S1): this parameter alone", "total (ST): including interactions"
+    first, total = "S1: this parameter alone", "ST: with its interactions"
     rows = []
     for lab, a, ac, b, bc in zip(labels, s1, s1_conf, st_, st_conf, strict=True):
         rows.append({"parameter": lab, "index": first, "value": a, "lo": a - ac, "hi": a + ac})
@@ -622,7 +629,7 @@ def sobol_chart(
             text=alt.Text("short:N"),
             **enc,
         )
-        .transform_calculate(short="indexof(datum.index, 'first') == 0 ? 'S1' : 'ST'")
+        .transform_calculate(short="indexof(datum.index, 'S1') == 0 ? 'S1' : 'ST'")
     )
     return _finish(
         (bars + err + tag).properties(width="container", height=max(120, 44 * len(order)))

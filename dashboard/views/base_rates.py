@@ -253,11 +253,11 @@ def slider_section(
     )
     who = group_words(act, background)
     scenarios: dict[str, AnswerSet] = {
-        f"{finding_words} ({who})": lesson,
-        f"{who}, whatever their symptoms": background,
+        f"with {finding_words}": lesson,
+        "whatever their symptoms": background,
     }
     if any(n in model.spec.findings for n in answers):
-        scenarios["your answers on 'Your situation'"] = answers
+        scenarios["your answers"] = answers
     grid = tuple(float(v) for v in np.round(np.linspace(lo, hi, 13), 3))
     values = (*grid, float(value))
     post = cached(curve, act, tuple(scenarios.values()), values)
@@ -276,7 +276,7 @@ def slider_section(
         f"people in {shown[0].text.split(' in ')[-1]} (log scale)",
         "The answer follows the base rate",
     )
-    text = f"At {plain_number(value)} {unit}: " + "; ".join(
+    text = f"For {who}, at {plain_number(value)} {unit}: " + "; ".join(
         f"{label}: {s.text}" for label, s in zip(scenarios, at_value, strict=True)
     )
     frame.show_chart(spec, name="base-rate-curve", alt_text=text)

@@ -295,7 +295,7 @@ def tornado_tab(act: Keyed, answers: AnswerSet, current: float) -> None:
         [b.posterior_low * d for b in top],
         [b.posterior_high * d for b in top],
         current * d,
-        "Which parameters matter most (one at a time)",
+        "Which parameters matter most",
         f"people in {cur.text.split(' in ')[-1]}",
     )
     ends = [people([b.posterior_low, b.posterior_high], denominator=d) for b in moving]

@@ -43,7 +43,7 @@ from alsodds.dashboard.words import (
 
 #: Draws for the interval shown with every result (fast enough for each new answer set).
 PATIENT_DRAWS = 2000
-RESULT_LABEL = "People with answers like yours"
+RESULT_LABEL = "Answers like yours"
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def red_flag_panel(act: Keyed, answers: AnswerSet, outcome: Outcome) -> None:
     if reported:
         names = join_words(lower_first(spec.nodes[n].label) for n in reported)
         st.error(
-            f"**Warning sign reported: see a doctor promptly.** You reported: {plain(names)}. "
+            f"**See a doctor promptly: warning sign reported ({plain(names)}).** "
             f"{plain(spec.messages.red_flag)}",
             icon=":material/warning:",
         )
@@ -136,18 +136,19 @@ def result_bar(act: Keyed, answers: AnswerSet, outcome: Outcome) -> Headline | N
     assert outcome.result is not None and outcome.interval is not None
     nums = headline_numbers(outcome.result, outcome.interval)
     spec = act.model.spec
+    reference = reference_group(spec, answers)
+    crowd = nums.result.text.split(" in ")[-1]
     left, right = st.columns(2)
     left.metric(
-        RESULT_LABEL,
-        nums.result.text,
+        f"{RESULT_LABEL}, out of {crowd}",
+        nums.result.count_text,
         help="Out of this many people who gave the same answers, about this many would have "
         "early ALS that has not been diagnosed yet.",
     )
-    reference = reference_group(spec, answers)
     right.metric(
-        "Reference",
-        nums.reference.text,
-        help="The same number for the reference group named below the figures.",
+        f"Reference group, out of {crowd}",
+        nums.reference.count_text,
+        help="The reference group: the same background answers, whatever the symptoms.",
     )
     percent = f" ({nums.result.percent})" if nums.result.percent else ""
     st.markdown(

@@ -1,8 +1,6 @@
 """Run the real app (`streamlit run`) and drive headless Chromium with Playwright.
 
-Used by ``test_browser.py`` and, as a script, to refresh the README screenshots::
-
-    .venv/bin/python -m tests.dashboard.browser docs/screenshots
+Used by ``test_browser.py`` and by the browser benchmarks in ``benchmarks/``.
 
 Every wait is bounded and the server is always stopped, even when a step fails.
 """
@@ -46,12 +44,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
+def streamlit_server(log_path: Path | None = None, port: int | None = None) -> Iterator[str]:
     """Start ``streamlit run dashboard/app.py`` on a free loopback port; yield its URL.
 
     The server runs in its own process group and is stopped on exit whatever happens.
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",
@@ -102,68 +100,32 @@ def streamlit_server(log_path: Path | None = None) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def chromium_page(width: int = 1440, height: int = 1100) -> Iterator[Any]:
-    """A Playwright page in headless Debian Chromium, closed on exit."""
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium (Playwright), closed on exit."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.set_default_timeout(STEP_TIMEOUT_MS)
-            yield page
+            yield browser
         finally:
             browser.close()
 
 
+@contextlib.contextmanager
+def chromium_page(width: int = 1440, height: int = 1100) -> Iterator[Any]:
+    """A Playwright page in headless Debian Chromium, closed on exit."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(STEP_TIMEOUT_MS)
+        yield page
+
+
 def wait_until_idle(page: Any) -> None:
     """Wait (bounded) until the app has finished its current run and charts are drawn."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=STEP_TIMEOUT_MS)
+    page.wait_for_selector("h1", timeout=STEP_TIMEOUT_MS)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=STEP_TIMEOUT_MS,
     )
-    page.wait_for_timeout(1500)  # let Vega and Graphviz finish drawing
-
-
-#: File name -> (address, a heading to scroll to or None for the top of the page).
-SHOTS = {
-    "situation.png": (
-        "/?age_band=30_44&sex=female&fasciculations=yes&twitch_spread=one_area"
-        "&stress=yes&caffeine=yes&weakness=no",
-        None,
-    ),
-    "base_rates.png": ("/base_rates?age_band=30_44", None),
-    "research.png": (
-        "/research?age_band=30_44&fasciculations=yes",
-        "How much does the answer depend on the priors?",
-    ),
-}
-
-
-def save_screenshots(out_dir: Path) -> list[Path]:
-    """One PNG per page, taken from the running app."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    saved = []
-    with streamlit_server() as url, chromium_page() as page:
-        for name, (path, heading) in SHOTS.items():
-            page.goto(url + path)
-            page.wait_for_selector("[data-testid='stMetricValue'], [data-testid='stDataFrame']")
-            wait_until_idle(page)
-            if heading:
-                page.get_by_text(heading, exact=True).scroll_into_view_if_needed()
-                page.evaluate(
-                    "t => [...document.querySelectorAll('h2')].find(h => h.innerText === t)"
-                    ".scrollIntoView({block: 'start'})",
-                    heading,
-                )
-                page.wait_for_timeout(800)
-            target = out_dir / name
-            page.screenshot(path=str(target))
-            saved.append(target)
-    return saved
-
-
-if __name__ == "__main__":
-    for p in save_screenshots(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
-        print(p)
+    page.wait_for_timeout(700)  # let Vega and Graphviz finish drawing

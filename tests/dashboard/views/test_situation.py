@@ -4,6 +4,7 @@ contradictions refused, the URL round trip."""
 from __future__ import annotations
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from alsodds import Model, people, query
 from alsodds.dashboard.cache import AnswerSet, Keyed
@@ -14,12 +15,9 @@ from tests.dashboard.conftest import (
     SCIENTIFIC,
     answer,
     make_app,
-    metric,
     unescape,
     visible_text,
 )
-
-RESULT = situation.RESULT_LABEL
 
 
 def headline(model: Model, answers: dict[str, str]) -> str:
@@ -30,15 +28,23 @@ def headline(model: Model, answers: dict[str, str]) -> str:
     return situation.headline_numbers(r, interval).result.text
 
 
+def metric_text(at: AppTest) -> str:
+    """The headline as a sentence: 'about 23 in 1 million' from its label and value."""
+    m = next(m for m in at.metric if m.label.startswith(situation.RESULT_LABEL))
+    crowd = m.label.split(", out of ")[1]
+    value = str(m.value)
+    return f"{value} in {crowd}" if value.startswith("fewer") else f"about {value} in {crowd}"
+
+
 def test_answering_changes_the_number_to_the_api_value(model: Model) -> None:
     at = make_app()
-    assert metric(at, RESULT) == headline(model, {})
+    assert metric_text(at) == headline(model, {})
     answers = {"age_band": "30_44", "fasciculations": "yes", "stress": "yes", "caffeine": "no"}
     answer(at, answers)
-    assert metric(at, RESULT) == headline(model, answers)
+    assert metric_text(at) == headline(model, answers)
     answer(at, {"trigger_response": "improved", "cramps": "not_sure"})
     answers |= {"trigger_response": "improved", "cramps": "not_sure"}
-    assert metric(at, RESULT) == headline(model, answers)
+    assert metric_text(at) == headline(model, answers)
 
 
 def test_numbers_shown_together_share_one_denominator(model: Model) -> None:
@@ -93,20 +99,20 @@ def test_the_url_round_trips_the_answers(model: Model) -> None:
     shared = make_app(at.query_params)
     for node, state in answers.items():
         assert shared.radio(key=f"q_{node}").value == state
-    assert metric(shared, RESULT) == headline(model, answers)
+    assert metric_text(shared) == headline(model, answers)
 
 
 def test_bad_query_strings_are_ignored(model: Model) -> None:
     at = make_app({"weakness": "maybe", "age_band": "200", "nonsense": "x", "emg": "normal"})
     assert at.radio(key="q_weakness").value == ""
     assert at.radio(key="q_emg").value == "normal"
-    assert metric(at, RESULT) == headline(model, {"emg": "normal"})
+    assert metric_text(at) == headline(model, {"emg": "normal"})
 
 
 def test_clear_all_answers(model: Model) -> None:
     at = make_app({"age_band": "30_44", "weakness": "yes"})
     at.button(key="clear_answers").click().run()
-    assert metric(at, RESULT) == headline(model, {})
+    assert metric_text(at) == headline(model, {})
     assert not at.error
     assert dict(at.query_params) == {}
 
