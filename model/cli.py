@@ -19,7 +19,7 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol, TypeGuard
 
 import typer
 
@@ -618,6 +618,20 @@ def validation_cmd(
 
 
 # --------------------------------------------------------------------------- entry point
+class _UsageError(Protocol):
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+
+def _is_usage_error(exc: Exception) -> TypeGuard[_UsageError]:
+    """Typer's (click's) usage errors: unknown option, missing or bad value... Recognised by
+    their interface, since typer has moved them from click into a private copy of it."""
+    return callable(getattr(exc, "format_message", None)) and isinstance(
+        getattr(exc, "exit_code", None), int
+    )
+
+
 def _given_value(args: list[str], param: object) -> str | None:
     """What the user typed for the option a usage error names (typer's messages omit it)."""
     opts = getattr(param, "opts", None) or []
@@ -648,18 +662,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except typer.TyperException as exc:  # typer's usage errors: unknown option, bad value...
-        if not args:  # a bare `alsodds` has printed its help
-            sys.exit(0)
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        message = message.strip().rstrip(".")
-        given = _given_value(args, getattr(exc, "param", None))
-        if given is not None and repr(given) not in message:
-            message = f"{message} (got {given!r})"
-        ctx = getattr(exc, "ctx", None)
-        hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
-        _error_line(f"{message}{hint}")
-        sys.exit(2)
     except MemoryError:
         _error_line("this request needs more memory than the machine has; ask for less work")
         sys.exit(2)
@@ -667,6 +669,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         # Point stdout at nothing so the flush at exit cannot fail a second time.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except Exception as exc:
+        if not _is_usage_error(exc):
+            raise  # a bug: let its traceback show
+        if not args:  # a bare `alsodds` has printed its help
+            sys.exit(0)
+        message = exc.format_message().strip().rstrip(".")
+        given = _given_value(args, getattr(exc, "param", None))
+        if given is not None and repr(given) not in message:
+            message = f"{message} (got {given!r})"
+        ctx = getattr(exc, "ctx", None)
+        hint = f"; see '{ctx.command_path} --help'" if ctx is not None else ""
+        _error_line(f"{message}{hint}")
+        sys.exit(2)
     # Under standalone_mode=False a typer.Exit comes back as a return value: keep its code.
     sys.exit(code if isinstance(code, int) else 0)
 
