@@ -33,7 +33,7 @@ import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -431,7 +431,7 @@ def _run(
     exponent = np.zeros((1, 1), dtype=np.int64)
     next_id = len(operands)
     for step in plan.steps:
-        args: list[object] = []
+        args: list[Any] = []
         for i, sub in zip(step.operands, step.sublists, strict=True):
             args += [factors.pop(i), list(sub)]
         out: FloatArray = np.einsum(*args, list(step.output))
