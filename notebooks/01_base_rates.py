@@ -15,12 +15,15 @@
 # You will
 #
 # 1. build the starting probability (the *base rate*) of early, not yet diagnosed ALS
-#    from published ingredients, one multiplication at a time, and see where the
-#    sources disagree;
-# 2. separate P(twitching | ALS) from P(ALS | twitching);
-# 3. draw a frequency tree for 100,000 people;
-# 4. compare percentages with the fixed-denominator form "N in 100,000";
-# 5. try an exercise (its answer is further down).
+#    from published ingredients, one multiplication at a time: incidence in the whole
+#    population, then per adult, then times the mean time to diagnosis, then by age
+#    and sex;
+# 2. see how family history enters: as a finding whose frequency differs between
+#    people with and without ALS, not as a multiplier typed in;
+# 3. set the model's figures beside the published ones (the validation table);
+# 4. separate P(twitching | ALS) from P(ALS | twitching) and draw a frequency tree;
+# 5. compare percentages with the fixed-denominator form "N in 100,000";
+# 6. try an exercise (its answer is further down).
 #
 # Every number comes from the `alsodds` package's public API and every figure from the
 # dashboard's figure functions (the one figure typed in for illustration is marked as
@@ -52,6 +55,7 @@ pd.set_option("display.max_colwidth", 120)
 m = M.load_model()  # the bundled priors file, priors/als_default.yaml
 spec = m.spec
 params = M.param_table(m).set_index("name")
+validation = {row.id: row for row in M.run_validation(m)}  # priors/validation.yaml
 print(spec.title)
 print(spec.messages.disclaimer)
 
@@ -72,6 +76,25 @@ def value(name: str, field: str = "value") -> float:
     return float(params[field].to_dict()[name])
 
 
+def compared(rows: list[M.RowResult]) -> pd.DataFrame:
+    """Validation rows as a table: the model's figure beside the published range."""
+    return pd.DataFrame(
+        [
+            {
+                "quantity": r.quantity,
+                "model": r.model if isinstance(r.model, str) else f"{r.model:.4g}",
+                "published": f"{r.low:g} to {r.high:g}"
+                if isinstance(r.low, float)
+                else f"{r.low} to {r.high}",
+                "unit": r.unit,
+                "status": r.status,
+                "sources": ", ".join(r.source),
+            }
+            for r in rows
+        ]
+    )
+
+
 # %% [markdown]
 # ## 1. What is the base rate, exactly?
 #
@@ -80,11 +103,10 @@ def value(name: str, field: str = "value") -> float:
 # moment (a point prevalence), not a risk over a year or a lifetime.
 #
 # A share at one moment can be built from a flow. Picture a waiting room: if new
-# people arrive at a steady rate and each stays for a fixed time, the room holds about
-# *arrival rate × length of stay* people at any moment. Here the arrivals are new
-# cases of ALS (the annual **incidence**) and the stay is the **diagnostic window**,
-# the months between the first symptom and the diagnosis. The model then adjusts the
-# result for **age**, **sex** and **family history**.
+# people arrive at a steady rate and each stays for a while, the room holds about
+# *arrival rate × average length of stay* people at any moment. Here the arrivals are
+# new cases of ALS (the annual **incidence**) and the stay is the time from the first
+# symptom to the diagnosis. The model then adjusts the result for **age** and **sex**.
 #
 # `derive` lists those ingredients as steps; each is a parameter in the priors file
 # with a value, a plausible range and its sources:
@@ -94,7 +116,7 @@ derivation = M.derive(m)
 show(
     pd.DataFrame(
         [
-            {"step": s.label, "detail": s.detail, "factor": s.factor, "sources": s.sources}
+            {"step": s.label, "detail": s.detail, "factor": s.factor, "running": s.running}
             for s in derivation.steps
         ]
     )
@@ -102,66 +124,92 @@ show(
 TERMS = f"nodes.{m.query_node}.distribution.terms."
 terms = params[params.index.str.startswith(TERMS)]
 show(terms[["label", "value", "low", "high", "source"]])
+# the running product of the steps is the base rate the API reports for everyone
+assert math.isclose(derivation.steps[-1].running, M.query(m, {}).baseline, rel_tol=1e-12)
 
 # %%
 # The full citations behind the keys above (the project's own copy of its sources)
 keys = dict.fromkeys(k for s in derivation.steps for k in s.sources)
 for k in keys:
-    print(f"{k:>16}  {spec.sources.get(k, '(reasoning given in the priors file)')}")
+    print(f"{k[:16]:>16}  {spec.sources.get(k, '(reasoning given in the priors file)')}")
 assert keys and all(k in spec.sources or k.startswith("assumption:") for k in keys)
 
 # %% [markdown]
-# ## 2. Incidence: two routes to one number, and why they differ
+# ## 2. Incidence: per head of everyone, or per adult?
 #
-# **Route A, a round figure.** The physician-reviewed explainer among the project's
-# seed documents says about 2 new cases per 100,000 people a year. Meta-analyses put
-# the worldwide figure a little lower and Europe a little higher, and some very
-# thorough registries find close to 3.
+# **The round figure.** The physician-reviewed explainer among the project's seed
+# documents says about 2 new cases per 100,000 *people* a year, and meta-analyses give
+# similar whole-population figures. "People" includes children, and ALS is almost
+# unknown in children, so the same cases spread over adults only give a higher rate:
+# divide by the adult share of the population (about 78%), that is multiply by about
+# 1.28. The derivation's first two steps do exactly that.
 #
-# **Route B, count and divide.** The other seed document quotes about 5,000 new US
-# cases a year, and the national registry counted between roughly 4,900 and 6,000 a
-# year in 2014-2016. To turn a count into a rate, divide by the population at risk.
-# ALS is almost unknown in children, so the fair comparison with "per 100,000
-# adults" divides by adults only. Dividing the same count by everyone, children
-# included, makes ALS look rarer than it is among adults.
+# **Count and divide.** The other seed document quotes about 5,000 new US cases a
+# year, and the national registry counted roughly 4,900 to 6,000 a year in 2014-2016.
+# Divided by the US adult population that is a little under 2 per 100,000 adults,
+# lower than the round figure per adult. Registries miss cases (the US registry's
+# own checks suggest a quarter to two fifths), so a count is better read as a floor.
+
 
 # %%
+def running(term: str) -> float:
+    """The derivation's running product after one incidence term, found by its label."""
+    words = str(params["label"].to_dict()[f"{TERMS}{term}"])
+    return next(s.running for s in derivation.steps if words.endswith(s.label))
+
+
+whole = running("incidence") * 100_000  # per 100,000 people (children included)
+adult_rate = running("adults") * 100_000  # per 100,000 adults
+
 cc = spec.cross_checks["us_annual_cases"]
-per_adult = dict(derivation.cross_checks)[cc.label]  # cases / adults, per 100,000
-US_EVERYONE = 330_000_000  # illustration only: whole US population, children included
-per_person = per_adult * cc.population.value / US_EVERYONE
-
-INCIDENCE = M.base_rate_parameter(m)
-incidence = value(INCIDENCE)
-print(f"Route A (explainer, model value): {incidence:.2f} per 100,000 adults a year")
+per_adult_count = dict(derivation.cross_checks)[cc.label]  # registry cases / adults
+print(f"Whole population (explainer, meta-analyses): {whole:.2f} per 100,000 people a year")
+print(f"The same, per adult:                         {adult_rate:.2f} per 100,000 adults a year")
 print(
-    f"Route B, {cc.cases.value:,.0f} cases / {cc.population.value / 1e6:.0f} million adults: "
-    f"{per_adult:.2f} per 100,000 (yearly counts {cc.cases.low:,.0f}-{cc.cases.high:,.0f})"
+    f"US count, {cc.cases.value:,.0f} cases / {cc.population.value / 1e6:.0f} million adults: "
+    f"{per_adult_count:.2f} per 100,000 adults (yearly counts {cc.cases.low:,.0f}-{cc.cases.high:,.0f})"
 )
-print(f"Route B over everyone, children included: {per_person:.2f} per 100,000")
-print(f"Model range for the incidence: {value(INCIDENCE, 'low')} to {value(INCIDENCE, 'high')}")
 
-# the model's range holds route B per adult, the routes agree within about 5%,
-# and spreading the count over children too takes about a quarter off
-assert value(INCIDENCE, "low") <= per_adult <= value(INCIDENCE, "high")
-assert abs(per_adult / incidence - 1) < 0.1
-assert 0.15 < 1 - per_person / incidence < 0.35
+# The per-adult rate is larger than the whole-population one by the adult factor ...
+assert adult_rate > whole
+assert math.isclose(adult_rate / whole, value(f"{TERMS}adults"), rel_tol=1e-12)
+# ... and the registry count per adult falls below it: a floor, not the truth
+assert per_adult_count < adult_rate
 
 # %% [markdown]
-# So the routes agree to within about 5% once both are per adult, and differ by about
-# a quarter if the US count is spread over children too. Registries also miss some
-# cases, so a count like 5,000 is better read as a floor than as the truth. The model
-# uses 2 per 100,000 adults a year with a range of 1.5 to 3, wide enough for both
-# routes and for the higher European registries. Notebook 04 shows how much that
-# range matters for the final answer.
+# ### How the model compares
 #
-# ## 3. The diagnostic window: 10 to 16 months
+# `run_validation` computes, from the model, the quantities published studies report
+# and sets each beside its published range (the same table is in docs/validation.md
+# and on the command line as `alsodds validation`). The incidence rows:
+
+# %%
+incidence_rows = [r for r in validation.values() if r.kind in ("incidence", "cases", "peak")]
+show(compared(incidence_rows))
+# every incidence row that carries a verdict passes; rows shown without one are marked
+assert len(incidence_rows) >= 8
+assert all(r.passed is not False for r in incidence_rows)
+assert any(r.status == "shown" for r in incidence_rows)  # the raw registry count
+# the table's adult rate is the derivation's: one number, two views
+adult_row = validation["incidence_adults"]
+assert isinstance(adult_row.model, float)
+assert math.isclose(adult_row.model, adult_rate, rel_tol=1e-9)
+assert adult_row.low <= adult_rate <= adult_row.high  # type: ignore[operator]
+
+# %% [markdown]
+# The raw US count is shown without a verdict: the model expects more cases a year
+# than the registry counted, which is what a registry that misses cases should see.
+# The next row corrects the counts for the cases the registry's own checks say it
+# missed, and the model falls inside that range.
+#
+# ## 3. The diagnostic window: mean, not median
 #
 # People with ALS typically live with symptoms for about a year before the diagnosis
-# is made; the sources give 10 to 16 months. In the waiting-room picture that is the
-# length of stay, so the model multiplies the annual incidence by *months / 12*. The
-# base rate moves in proportion: a window at the top of the range gives a base rate
-# larger by the ratio of the months.
+# is made. In the waiting-room picture the length of stay that counts is the *mean*
+# time, and the mean (about 16 months in UK and French series) is longer than the
+# median (11-13 months) because a few people wait much longer. The model multiplies
+# the adult incidence by *months / 12*, so the base rate moves in proportion: a
+# window at the top of its range gives a base rate larger by the ratio of the months.
 
 # %%
 WINDOW = f"{TERMS}window"
@@ -174,13 +222,14 @@ print(f"Base rate with the longest window / with the usual one: {ratio:.4f}")
 assert math.isclose(ratio, value(WINDOW, "high") / value(WINDOW), rel_tol=1e-12)
 
 # %% [markdown]
-# ## 4. Age: most people are diagnosed between 55 and 75
+# ## 4. Age: incidence peaks between 65 and 75
 #
-# ALS is rare before 40 and most common from the late fifties to the mid-seventies.
-# The model stores a *relative* incidence for each age band and scales those factors
-# so that their average over the adult age mix is exactly 1. That keeps the incidence
-# term meaning what the sources mean, a figure for all adults, while each age band
-# moves it up or down.
+# ALS is rare before 40 and most common from the sixties to the mid-seventies. The
+# model stores a *relative* incidence for each age band and scales those factors so
+# that their average over the adult age mix is exactly 1. That keeps the incidence
+# terms meaning what the sources mean, a figure for all adults, while each age band
+# moves it up or down. The validation table sets each band's rate beside the
+# published age-specific rates.
 
 # %%
 ages = spec.nodes["age_band"].states
@@ -191,12 +240,17 @@ for a in ages:
     baseline = M.query(m, {"age_band": a}).baseline
     # the derivation's product equals the API's baseline, band by band
     assert math.isclose(d.prior, baseline, rel_tol=1e-12)
+    # and the band's incidence in the validation table is the adult rate x its factor
+    band_row = validation[f"incidence_age_{a}"]
+    assert isinstance(band_row.model, float)
+    assert math.isclose(band_row.model, adult_rate * age_step.factor, rel_tol=1e-9)
     rows.append(
         {
             "age band": a,
             "age factor": age_step.factor,
+            "incidence per 100,000 a year": band_row.model,
+            "published range": f"{band_row.low:g}-{band_row.high:g}",
             "base rate": M.natural_frequency(baseline),
-            "per 100,000": baseline * 100_000,
         }
     )
 by_age = pd.DataFrame(rows)
@@ -205,47 +259,64 @@ show(by_age.round(3))
 # Unanswered, age contributes its population average, which is exactly 1
 average = next(s for s in derivation.steps if s.detail.startswith("age_band not given"))
 assert math.isclose(average.factor, 1.0, rel_tol=1e-12)
-# and the peak lies in the bands the sources name (55 to 75, or just after)
+# the peak band is the one the validation table checks against the registries
 peak = str(by_age.sort_values("age factor")["age band"].iloc[-1])
 print("Highest band:", peak)
-assert peak in {"55_64", "65_74", "75_plus"}
-
+assert peak == validation["peak_age_band"].model
+assert validation["peak_age_band"].passed
 
 # %% [markdown]
+# The seed explainer says most people are *diagnosed* between 55 and 75. That counts
+# people, not rates: there are more adults in their late fifties than in their
+# seventies, so a peak *rate* at 65-74 and a spread of *diagnoses* from 55 to 75 fit
+# together.
+#
 # ## 5. Family history: 5 to 10% of cases are familial
 #
-# The seed explainer says 5-10% of ALS runs in families; a registry meta-analysis
-# found about 5%, and some recent registries report more when more distant relatives
-# count, so definitions matter. The model does not type that share in. It stores two
-# other numbers instead: how many adults have a parent, brother, sister or child with
-# ALS (an assumption, about 1 in 100), and how much that raises the rate (a relative
-# risk of about 8, from family studies). If the model is sound, splitting 100,000
-# adults by ALS and then by family history should give back a familial share in the
-# quoted range.
+# The seed explainer says 5-10% of ALS runs in families; a meta-analysis of
+# population registries found about 5%. The model writes family history the way
+# registries report it: as a small table of how often each group has a parent,
+# brother, sister or child with ALS, once for people with ALS and once for everyone
+# else. That makes family history a *finding* about ALS, like twitching, rather than
+# a factor multiplied into the base rate.
 
 # %%
-fh = M.frequency_tree(m, {}, "family_history", "yes")
-familial_share = fh.finding_given_query  # P(family history | ALS)
-print(
-    f"Adults with an affected first-degree relative: {fh.finding_given_query:.1%} of ALS, "
-    f"{fh.without_query_with_finding / fh.without_query:.1%} of everyone else"
-)
-print(
-    f"Relative risk for them: x{value(f'nodes.{m.query_node}.distribution.relative.family_history.factors.yes'):g}"
-)
-print(f"Share of the model's ALS cases with such a relative: {familial_share:.1%}")
-assert 0.05 <= familial_share <= 0.10
+FH = "nodes.family_history.distribution.given."
+show(params[params.index.str.startswith(FH)][["label", "value", "low", "high", "source"]])
+
+fh_with_als = float(M.conditional_probability(m, {"family_history": "yes"}, {"als": "present"})[0])
+fh_without = float(M.conditional_probability(m, {"family_history": "yes"}, {"als": "absent"})[0])
+lr_fh = M.query(m, {"family_history": "yes"}).likelihood_ratios["family_history"]
+print(f"P(affected relative | ALS)    = {fh_with_als:.1%}  (the familial share of cases)")
+print(f"P(affected relative | no ALS) = {fh_without:.1%}")
+print(f"Likelihood ratio of a 'yes':  x{lr_fh:.2f}")
+
+# the familial share sits in the quoted 5-10%, and the validation rows agree
+assert 0.05 <= fh_with_als <= 0.10
+assert validation["familial_share"].passed and validation["familial_share_registries"].passed
+# the likelihood ratio of the answer is the ratio of the two shares
+assert math.isclose(lr_fh, fh_with_als / fh_without, rel_tol=1e-9)
+# the frequency tree reads the same share off its counts
+fh_tree = M.frequency_tree(m, {}, "family_history", "yes")
+assert math.isclose(fh_tree.finding_given_query, fh_with_als, rel_tol=1e-9)
 
 # %% [markdown]
+# What a "yes" does to one person follows from Bayes' rule: the odds are multiplied by
+# the ratio of the two shares, about 5.5, so the relative risk the family studies
+# report is an *output* here. Most people with an affected relative still never
+# develop ALS, because they start from the same small base rate.
+#
 # ## 6. One person's base rate, step by step
 #
-# Put together, for a man aged 55-64 with no family history. Each row multiplies the
-# running product; the last running value is the base rate, and it must equal what
-# the API's `query` reports as the baseline for the same background.
+# Put together, for a man aged 55-64 with no family history. The derivation covers
+# age and sex; the last running value must equal what `query` reports as the baseline
+# for the same age and sex. The family-history answer then multiplies the odds by its
+# likelihood ratio (a "no" lowers them slightly, because a few cases are familial).
 
 # %%
 person = {"age_band": "55_64", "sex": "male", "family_history": "no"}
-d = M.derive(m, person)
+age_sex = {k: person[k] for k in ("age_band", "sex")}
+d = M.derive(m, age_sex)
 steps = pd.DataFrame(
     [
         {
@@ -258,11 +329,19 @@ steps = pd.DataFrame(
     ]
 )
 show(steps)
-baseline = M.query(m, person).baseline
-print(f"Product of the steps: {math.prod(s.factor for s in d.steps):.6e}")
-print(f"query(...).baseline:  {baseline:.6e}  ->  {M.natural_frequency(baseline)}")
-assert math.isclose(math.prod(s.factor for s in d.steps), baseline, rel_tol=1e-12)
-assert math.isclose(d.prior, baseline, rel_tol=1e-12)
+before_fh = M.query(m, age_sex)
+with_fh = M.query(m, person)
+lr_no = with_fh.likelihood_ratios["family_history"]
+print(f"Product of the steps:        {math.prod(s.factor for s in d.steps):.6e}")
+print(f"query(age, sex).baseline:    {before_fh.baseline:.6e}")
+print(f"family history 'no':         odds x{lr_no:.4f}")
+print(
+    f"query(person).baseline:      {with_fh.baseline:.6e} -> {M.natural_frequency(with_fh.baseline)}"
+)
+assert math.isclose(math.prod(s.factor for s in d.steps), before_fh.baseline, rel_tol=1e-12)
+assert math.isclose(d.prior, before_fh.baseline, rel_tol=1e-12)
+assert lr_no < 1
+assert math.isclose(before_fh.baseline_odds * lr_no, with_fh.baseline_odds, rel_tol=1e-9)
 
 # %% [markdown]
 # ## 7. P(twitching | ALS) is not P(ALS | twitching)
@@ -402,7 +481,7 @@ assert r.odds_ratio_vs_baseline > 2 and r.per_100k - r.baseline_per_100k < 20
 # A clinic looks after **100,000 men aged 55-64 with no family history of ALS**.
 #
 # 1. How many of them would you expect to have early, not yet diagnosed ALS?
-#    (Hint: `M.derive(m, background)` or `M.query(m, background).baseline`.)
+#    (Hint: `M.query(m, background).baseline`.)
 # 2. How many of the 100,000 notice recurrent twitching?
 # 3. Among the men who twitch, how many in 100,000 have early ALS? Work it out from a
 #    frequency tree (`M.frequency_tree`, `draw_tree`), then check it with `M.query`.
@@ -431,7 +510,7 @@ print(f"2. {count(answer_2)} men who notice twitching")
 print(f"3. {answer_3:.1f} in 100,000 of the men who twitch have early ALS")
 
 r = M.query(m, {**exercise_background, "fasciculations": "yes"})
-assert math.isclose(answer_1 / 100_000, M.derive(m, exercise_background).prior, rel_tol=1e-9)
+assert math.isclose(answer_1 / 100_000, M.query(m, exercise_background).baseline, rel_tol=1e-9)
 assert math.isclose(answer_3, r.per_100k, rel_tol=1e-9)
 # 4. The twitching answer moves the odds by its likelihood ratio only:
 print(
