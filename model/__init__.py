@@ -65,6 +65,7 @@ from alsodds.validation import (
     run_validation,
     validation_markdown,
 )
+from alsodds.watch import WatchPoint, WatchResult, watchful_waiting
 
 __all__ = [
     "NOT_SURE",
@@ -88,6 +89,8 @@ __all__ = [
     "TornadoBar",
     "TwoWayGrid",
     "ValidationTargets",
+    "WatchPoint",
+    "WatchResult",
     "all_passed",
     "base_rate_parameter",
     "conditional_probability",
@@ -124,4 +127,5 @@ __all__ = [
     "two_way",
     "update_params",
     "validation_markdown",
+    "watchful_waiting",
 ]
