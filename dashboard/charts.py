@@ -129,11 +129,22 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
     lay = icon_layout(cases, denominator)
     step = 24 if lay.columns == 10 else 8
     gap = 0.18
+    cols = lay.columns
+    # the crowd is generated in the browser from a sequence (a small spec to send on every
+    # answer); only the marks that hold cases are listed
+    crowd = {
+        "data": {"sequence": {"start": 0, "stop": lay.marks, "as": "i"}},
+        "transform": [
+            {"calculate": f"datum.i % {cols}", "as": "x"},
+            {"calculate": f"floor(datum.i / {cols})", "as": "y"},
+            {"calculate": f"datum.x + {1 - gap}", "as": "x2"},
+            {"calculate": f"datum.y + {1 - gap}", "as": "y2"},
+        ],
+    }
     rows = []
-    for i in range(lay.marks):
-        k = i - lay.first
-        share = lay.filled[k] if 0 <= k < len(lay.filled) else 0.0
-        col, row = i % lay.columns, i // lay.columns
+    for k, share in enumerate(lay.filled):
+        i = lay.first + k
+        col, row = i % cols, i // cols
         rows.append(
             {
                 "x": col,
@@ -146,6 +157,7 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
                 "cy": row + (1 - gap) / 2,
             }
         )
+    cases_data = {"data": {"values": rows or [{"share": 0}]}}
     xs = {"domain": [0, lay.columns], "nice": False, "zero": True}
     ys = {"domain": [0, lay.rows], "nice": False, "zero": True, "reverse": True}
     x = {"field": "x", "type": "quantitative", "scale": xs, "axis": None}
@@ -153,10 +165,12 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
     unit = "person" if lay.per_mark == 1 else f"{lay.per_mark:,} people"
     layers: list[dict[str, Any]] = [
         {
+            **crowd,
             "mark": {"type": "rect", "color": GREY},
             "encoding": {"x": x, "x2": {"field": "x2"}, "y": y, "y2": {"field": "y2"}},
         },
         {
+            **cases_data,
             "transform": [{"filter": "datum.share > 0"}],
             "mark": {"type": "rect", "color": VERMILLION},
             "encoding": {
@@ -171,6 +185,7 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
         # one person per mark: a white triangle on each case, so shape carries it too
         layers.append(
             {
+                **cases_data,
                 "transform": [{"filter": "datum.share > 0"}],
                 "mark": {"type": "point", "shape": "triangle-up", "filled": True, "color": "white"},
                 "encoding": {
@@ -183,6 +198,7 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
     if lay.tiny:
         layers.append(
             {
+                **cases_data,
                 "transform": [{"filter": "datum.share > 0"}],
                 "mark": {"type": "point", "shape": "circle", "filled": False, "color": DARK},
                 "encoding": {
@@ -201,9 +217,10 @@ def icon_array(cases: int | None, denominator: int, who: str) -> dict[str, Any]:
                 "fontSize": 18,
                 "subtitleFontSize": 14,
             },
-            "data": {"values": rows},
             "width": lay.columns * step,
             "height": lay.rows * step,
+            # data inside each layer stays plain JSON (top-level data would be converted
+            # to Arrow on every rerun, which costs more than drawing the figure)
             "layer": layers,
         }
     )
@@ -246,44 +263,52 @@ def contributions(bars: Sequence[Bar], title: str) -> dict[str, Any]:
                 "text": title,
                 "subtitle": "multiplier on the odds (log scale); 1 = no change",
             },
-            "data": {"values": rows},
             "width": "container",
             "autosize": {"type": "fit-x", "contains": "padding"},
             "height": max(80, 40 * len(rows)),
             "layer": [
-                {
-                    "mark": {"type": "bar", "height": 22},
-                    "encoding": {
-                        "y": y,
-                        "x": {**x, "title": "multiplier on the odds"},
-                        "x2": {"datum": 1},
-                        "color": {
-                            "field": "direction",
-                            "type": "nominal",
-                            "scale": {"domain": [raised, lowered], "range": [VERMILLION, BLUE]},
-                            "legend": {"title": None, "orient": "bottom", "direction": "vertical"},
+                {"data": {"values": rows}, **layer}
+                for layer in [
+                    {
+                        "mark": {"type": "bar", "height": 22},
+                        "encoding": {
+                            "y": y,
+                            "x": {**x, "title": "multiplier on the odds"},
+                            "x2": {"datum": 1},
+                            "color": {
+                                "field": "direction",
+                                "type": "nominal",
+                                "scale": {"domain": [raised, lowered], "range": [VERMILLION, BLUE]},
+                                "legend": {
+                                    "title": None,
+                                    "orient": "bottom",
+                                    "direction": "vertical",
+                                },
+                            },
+                            "tooltip": [
+                                {"field": "answer", "type": "nominal"},
+                                {"field": "text", "type": "nominal"},
+                            ],
                         },
-                        "tooltip": [
-                            {"field": "answer", "type": "nominal"},
-                            {"field": "text", "type": "nominal"},
-                        ],
                     },
-                },
-                {
-                    "transform": [{"filter": "datum.factor >= 1"}],
-                    "mark": {**label, "align": "left", "dx": 6},
-                    "encoding": {"y": y, "x": x, "text": text},
-                },
-                {
-                    "transform": [{"filter": "datum.factor < 1"}],
-                    "mark": {**label, "align": "right", "dx": -6},
-                    "encoding": {"y": y, "x": x, "text": text},
-                },
-                {
-                    "data": {"values": [{"one": 1.0}]},
-                    "mark": {"type": "rule", "color": DARK, "strokeWidth": 2},
-                    "encoding": {"x": {"field": "one", "type": "quantitative", "scale": xscale}},
-                },
+                    {
+                        "transform": [{"filter": "datum.factor >= 1"}],
+                        "mark": {**label, "align": "left", "dx": 6},
+                        "encoding": {"y": y, "x": x, "text": text},
+                    },
+                    {
+                        "transform": [{"filter": "datum.factor < 1"}],
+                        "mark": {**label, "align": "right", "dx": -6},
+                        "encoding": {"y": y, "x": x, "text": text},
+                    },
+                    {
+                        "data": {"values": [{"one": 1.0}]},
+                        "mark": {"type": "rule", "color": DARK, "strokeWidth": 2},
+                        "encoding": {
+                            "x": {"field": "one", "type": "quantitative", "scale": xscale}
+                        },
+                    },
+                ]
             ],
         }
     )

@@ -174,21 +174,19 @@ def ask(act: Keyed, node: str, options: tuple[str, ...]) -> None:
         key=ans.widget_key(node),
         format_func=state_words,
         horizontal=True,
+        help=f"Why we ask: {plain(spec_node.help)}" if spec_node.help else None,
     )
-    if spec_node.help:
-        st.caption(f"Why we ask: {plain(spec_node.help)}")
 
 
-def questions(act: Keyed, answers: AnswerSet) -> None:
-    """All questions, one group per tab; each tab says how many of its questions are answered."""
+def questions(act: Keyed) -> None:
+    """All questions, one group per tab."""
     options = ans.options(act)
     groups = grouped(act.model.spec)
-    titles = [
-        f"{group_title(g)} ({sum(n in answers for n in nodes)}/{len(nodes)})" for g, nodes in groups
-    ]
+    # fixed tab names: a name that changed with each answer would reset the open tab
+    titles = [group_title(g) for g, _ in groups]
     st.subheader("Questions")
     st.caption("Answer as many as you like, one group at a time; skip any or say you are not sure.")
-    for tab, (_, nodes) in zip(st.tabs(titles), groups, strict=True):
+    for tab, (_, nodes) in zip(st.tabs(titles, key="question_groups"), groups, strict=True):
         with tab:
             for node in nodes:
                 ask(act, node, options[node])
@@ -299,7 +297,7 @@ def render() -> None:
     nums = result_bar(act, answers, outcome)
     left, right = st.columns([11, 10], gap="large")
     with left:
-        questions(act, answers)
+        questions(act)
     with right:
         if nums is not None:
             icon_block(nums.result)

@@ -268,5 +268,11 @@ def test_answering_updates_the_result_and_the_address(browser: Any, server: str)
         page.wait_for_url("**weakness=yes**", timeout=STEP_TIMEOUT_MS)
         wait_until_idle(page)
         assert page.get_by_test_id("stMetricValue").first.inner_text() != before
+        # the open group stays open when the page above it changes (a warning panel appeared)
+        assert "Warning signs" in page.get_by_role("tab", selected=True).inner_text()
+        question.get_by_text("No", exact=True).click()
+        page.wait_for_url("**weakness=no**", timeout=STEP_TIMEOUT_MS)
+        wait_until_idle(page)
+        assert page.get_by_test_id("stAlert").count() == 0
     finally:
         visit.close()
