@@ -38,7 +38,8 @@ def test_shapley_with_many_findings_matches_the_total_and_the_two_order_average(
         "cramps": "yes",
         "caffeine": "yes",
         "trigger_response": "improved",
-        "stable_12_months": "yes",
+        "symptom_duration": "6_12_months",
+        "feels_weak": "yes",
     }
     res = shapley(model, answers)
     assert sum(c.log_odds for c in res.contributions) == pytest.approx(res.total, abs=1e-9)

@@ -194,11 +194,12 @@ def test_unknown_parameter_names_close_matches(model: Model) -> None:
         "nodes.weakness.distribution.leak"
     )
     with pytest.raises(RequestError) as info:
-        model.params.position("weakness.distribution.causes")
+        model.params.position("weakness.distribution.causes.my")
     text = str(info.value)
-    assert "unknown parameter 'weakness.distribution.causes'" in text
-    assert "did you mean nodes.weakness.distribution.causes.als" in text
-    assert "nodes.weakness.distribution.causes.mimic" in text
+    assert "unknown parameter 'weakness.distribution.causes.my'" in text
+    assert "did you mean nodes.weakness.distribution.causes.myasthenia" in text
+    assert "nodes.weakness.distribution.causes.myopathy" in text
+    assert "nodes.weakness.distribution.causes.mmn" not in text  # suggestions contain the name
     with pytest.raises(RequestError) as info:
         model.params.position("leak")
     assert str(info.value).count("nodes.") == 5  # at most five suggestions

@@ -24,7 +24,7 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
-def _edit(change: Callable[[dict[str, Any]], None]) -> str:
+def _edit(change: Callable[[dict[str, Any]], object]) -> str:
     data = bundled_data()
     change(data)
     return _dump(data)
@@ -56,9 +56,15 @@ def _param(value: float, low: float, high: float, source: str = "seed000") -> di
     return {"value": value, "low": low, "high": high, "source": source}
 
 
+def _replace(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced, refusing to pass silently if ``old`` is not there."""
+    assert old in text, old
+    return text.replace(old, new)
+
+
 def _cycle(data: dict[str, Any]) -> None:
-    # mimic becomes a noisy-OR child of weakness, whose cause mimic already is
-    data["nodes"]["mimic"]["distribution"] = {
+    # neuropathy becomes a noisy-OR child of weakness, whose cause neuropathy already is
+    data["nodes"]["neuropathy"]["distribution"] = {
         "kind": "noisy_or",
         "state": "present",
         "leak": _param(0.01, 0.003, 0.03),
@@ -71,32 +77,46 @@ def _unknown_parent(data: dict[str, Any]) -> None:
 
 
 def _broken_sign(data: dict[str, Any]) -> None:
-    # weakness is '+': ALS's strength (low 0.7) must beat mimic's, here up to 0.9
-    data["nodes"]["weakness"]["distribution"]["causes"]["mimic"] = _param(0.8, 0.6, 0.9)
-
-
-def _unsafe_tag(text: str) -> str:
-    return text.replace(
-        "schema_version: 1", 'schema_version: !!python/object/apply:os.system ["true"]'
+    # family history is '+': its 'yes' weight with ALS (low end 0.005 here) must keep the
+    # yes/no ratio above that without ALS (up to 0.02 / 0.98) over the whole box
+    data["nodes"]["family_history"]["distribution"]["given"]["present"]["yes"] = _param(
+        0.055, 0.005, 0.10
     )
 
 
+def _gate_removed(data: dict[str, Any]) -> None:
+    # trigger_response is certified '-' only because its causes stop acting with ALS
+    del data["nodes"]["trigger_response"]["distribution"]["gate"]
+
+
+def _gate_widened(data: dict[str, Any]) -> None:
+    # ... and with the causes acting in early ALS too, improvement can favour ALS
+    data["nodes"]["trigger_response"]["distribution"]["gate"]["states"] = ["none", "early"]
+
+
+SCHEMA = "schema_version: 2"
+
+
+def _unsafe_tag(text: str) -> str:
+    return _replace(text, SCHEMA, 'schema_version: !!python/object/apply:os.system ["true"]')
+
+
 def _anchor_and_alias(text: str) -> str:
-    return text.replace("title: Muscle", "title: &t Muscle").replace(
-        "query: {node: als", "query: {node: *t"
+    return _replace(
+        _replace(text, "title: Muscle", "title: &t Muscle"), "query: {node: als", "query: {node: *t"
     )
 
 
 def _alias(text: str) -> str:
-    return text.replace("query: {node: als", "query: {node: *t")
+    return _replace(text, "query: {node: als", "query: {node: *t")
 
 
 def _anchor_only(text: str) -> str:
-    return text.replace("title: Muscle", "title: &t Muscle")
+    return _replace(text, "title: Muscle", "title: &t Muscle")
 
 
 def _duplicate_key(text: str) -> str:
-    return text.replace("schema_version: 1", "schema_version: 1\nschema_version: 1")
+    return _replace(text, SCHEMA, f"{SCHEMA}\n{SCHEMA}")
 
 
 def _nan(text: str) -> str:
@@ -106,6 +126,11 @@ def _nan(text: str) -> str:
 
 
 BASE = default_priors_path().read_text()
+FH = "nodes.family_history.distribution.given"
+TR = "nodes.trigger_response"
+STAGE = "nodes.als_stage.distribution"
+#: The onset form's states, as the bundled file lists them.
+FORM_STATES = ", ".join(bundled_data()["nodes"]["als_form"]["states"])
 
 # (id, text, expected field (substring), value shown (substring), allowed (substring))
 CASES: list[tuple[str, str, str, str, str]] = [
@@ -117,6 +142,13 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ("yaml_syntax", BASE + "\n  : : [unclosed\n", "line", "", "safe YAML"),
     ("top_level_list", "- a\n- b\n", "", "list", "mapping at the top level"),
     (
+        "old_schema_version",
+        _edit(_set("schema_version", 1)),
+        "schema_version",
+        "1",
+        "2",
+    ),
+    (
         "probability_above_one",
         _edit(_set(f"{W}.leak", _param(1.5, 0.01, 1.5))),
         f"{W}.leak.value",
@@ -125,8 +157,8 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "probability_below_zero",
-        _edit(_set(f"{W}.causes.mimic", _param(0.5, -0.1, 0.7))),
-        f"{W}.causes.mimic.low",
+        _edit(_set(f"{W}.causes.myasthenia", _param(0.5, -0.1, 0.7))),
+        f"{W}.causes.myasthenia.low",
         "-0.1",
         "probability in [0, 1]",
     ),
@@ -146,8 +178,7 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "low <= value <= high",
     ),
     ("unknown_parent", _edit(_unknown_parent), f"{W}.gremlin", "gremlin", "unknown parent"),
-    ("cycle", _edit(_cycle), "nodes", "mimic", "cycle"),
-    ("broken_sign", _edit(_broken_sign), f"{W}.causes.als.low", "0.7", "declared sign '+'"),
+    ("cycle", _edit(_cycle), "nodes", "neuropathy", "cycle"),
     (
         "unknown_source_key",
         _edit(_set(f"{W}.leak", _param(0.02, 0.01, 0.04, source="nosuchpaper2020"))),
@@ -185,6 +216,14 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "not permitted",
     ),
     ("unknown_kind", _edit(_set(f"{W}.kind", "magic")), f"{W}", "magic", "noisy_or"),
+    # the v1 kind is gone: a file still using it is told which kinds exist
+    (
+        "retired_conditional_kind",
+        _edit(_set("nodes.family_history.distribution.kind", "conditional")),
+        "nodes.family_history.distribution",
+        "conditional",
+        "table",
+    ),
     (
         "unknown_state_in_sign",
         _edit(_set("nodes.weakness.sign_state", "maybe")),
@@ -216,18 +255,179 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "required",
     ),
     (
-        "missing_conditional_column",
-        _edit(_delete("nodes.trigger_response.distribution.given.absent.source")),
-        "nodes.trigger_response.distribution.given.absent.source",
+        "missing_table_source",
+        _edit(_delete(f"{FH}.present.yes.source")),
+        f"{FH}.present.yes.source",
         "",
         "required",
     ),
     (
-        "conditional_column_missing_state",
-        _edit(_delete("nodes.trigger_response.distribution.given.absent")),
-        "nodes.trigger_response.distribution.given",
+        "missing_stage_parameter",
+        _edit(_delete(f"{STAGE}.monthly_rate.low")),
+        f"{STAGE}.monthly_rate.low",
+        "",
+        "required",
+    ),
+    # tables
+    (
+        "table_without_a_row_for_a_parent_state",
+        _edit(_delete(f"{FH}.absent")),
+        FH,
         "present",
         "every state",
+    ),
+    (
+        "table_row_with_an_unknown_state",
+        _edit(_set(f"{FH}.present.maybe", _param(0.1, 0.05, 0.2))),
+        f"{FH}.present.maybe",
+        "maybe",
+        "states no, yes",
+    ),
+    ("table_row_empty", _edit(_set(f"{FH}.present", {})), f"{FH}.present", "{}", "at least one"),
+    (
+        "table_row_for_an_unknown_parent_state",
+        _edit(_set(f"{FH}.maybe", {"yes": _param(0.1, 0.05, 0.2)})),
+        f"{FH}.maybe",
+        "maybe",
+        "absent, present",
+    ),
+    # stages
+    (
+        "stage_clock_months_not_rising",
+        _edit(_set(f"{STAGE}.clock_months.1_3_months", 0.2)),
+        f"{STAGE}.clock_months",
+        "[0.5, 0.2, 4.5",
+        "rising",
+    ),
+    (
+        "stage_clock_months_missing_a_state",
+        _edit(_delete(f"{STAGE}.clock_months.over_2_years")),
+        f"{STAGE}.clock_months",
+        "under_1_month",
+        "missing ['over_2_years']",
+    ),
+    (
+        "stage_with_two_states",
+        _edit(_set("nodes.als_stage.states", ["none", "progressive"])),
+        "nodes.als_stage.states",
+        "'none', 'progressive'",
+        "three states",
+    ),
+    (
+        "stage_active_state_unknown",
+        _edit(_set(f"{STAGE}.active", "maybe")),
+        f"{STAGE}.active",
+        "maybe",
+        "state of als",
+    ),
+    # gates
+    (
+        "gate_naming_an_unknown_state",
+        _edit(_set(f"{TR}.distribution.gate.states", ["none", "maybe"])),
+        f"{TR}.distribution.gate.states",
+        "maybe",
+        FORM_STATES,
+    ),
+    (
+        "gate_naming_an_unknown_node",
+        _edit(_set(f"{TR}.distribution.gate.node", "gremlin")),
+        f"{TR}.distribution.gremlin",
+        "gremlin",
+        "unknown parent",
+    ),
+    (
+        "categorical_cause_with_an_unknown_state",
+        _edit(_set(f"{W}.causes.als_form.gremlin", _param(0.5, 0.1, 0.7))),
+        f"{W}.causes.als_form.gremlin",
+        "gremlin",
+        FORM_STATES,
+    ),
+    # questions that apply only with other answers
+    (
+        "applies_when_naming_an_unknown_node",
+        _edit(_set("nodes.twitch_spread.applies_when", {"gremlin": ["yes"]})),
+        "nodes.twitch_spread.applies_when.gremlin",
+        "gremlin",
+        "answerable node id",
+    ),
+    (
+        "applies_when_naming_a_latent_node",
+        _edit(_set("nodes.twitch_spread.applies_when", {"benign": ["present"]})),
+        "nodes.twitch_spread.applies_when.benign",
+        "benign",
+        "answerable node id",
+    ),
+    (
+        "applies_when_naming_an_unknown_state",
+        _edit(_set("nodes.twitch_spread.applies_when", {"fasciculations": ["maybe"]})),
+        "nodes.twitch_spread.applies_when.fasciculations",
+        "maybe",
+        "no, yes",
+    ),
+    (
+        "absent_state_unknown",
+        _edit(_set("nodes.weakness.absent_state", "maybe")),
+        "nodes.weakness.absent_state",
+        "maybe",
+        "no, yes",
+    ),
+    # watchful waiting
+    (
+        "watch_months_not_rising",
+        _edit(_set("watch.months.1_3_months", 0)),
+        "watch.months",
+        "[0.0, 0.0, 3.0",
+        "rising from 0",
+    ),
+    (
+        "watch_months_not_from_zero",
+        _edit(_set("watch.months.under_1_month", 0.5)),
+        "watch.months",
+        "[0.5, 1.0",
+        "rising from 0",
+    ),
+    (
+        "watch_months_missing_a_band",
+        _edit(_delete("watch.months.over_2_years")),
+        "watch.months",
+        "'1_2_years']",
+        "every state in order",
+    ),
+    (
+        "watch_duration_not_ordinal",
+        _edit(_set("watch.duration", "weakness")),
+        "watch.duration",
+        "weakness",
+        "ordinal",
+    ),
+    (
+        "watch_nothing_new_unknown_state",
+        _edit(_set("watch.nothing_new.weakness", "maybe")),
+        "watch.nothing_new.weakness",
+        "maybe",
+        "one of its states",
+    ),
+    (
+        "watch_nothing_new_unknown_node",
+        _edit(_set("watch.nothing_new.gremlin", "no")),
+        "watch.nothing_new.gremlin",
+        "no",
+        "node id",
+    ),
+    (
+        "watch_background_chance_above_one",
+        _edit(_set("watch.background_new_sign.high", 1.5)),
+        "watch.background_new_sign.high",
+        "1.5",
+        "probability in [0, 1]",
+    ),
+    # retired questions
+    (
+        "retired_id_that_is_also_a_node",
+        _edit(_set("retired.weakness", "replaced by a question about daily tasks")),
+        "retired.weakness",
+        "weakness",
+        "cannot also be a node",
     ),
     # declared signs
     (
@@ -245,9 +445,23 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "declares a sign",
     ),
     (
+        "ordinal_without_sign",
+        _edit(_delete("nodes.symptom_duration.sign")),
+        "nodes.symptom_duration.sign",
+        "None",
+        "declares a sign",
+    ),
+    (
         "depends_without_note",
         _edit(_delete("nodes.cramps.sign_note")),
         "nodes.cramps.sign_note",
+        "None",
+        "sign_note",
+    ),
+    (
+        "searched_without_note",
+        _edit(_delete("nodes.weakness.sign_note")),
+        "nodes.weakness.sign_note",
         "None",
         "sign_note",
     ),
@@ -260,32 +474,45 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "noisy_or_sign_on_the_wrong_state",
-        _edit(_set("nodes.weakness.sign", "-")),
-        "nodes.weakness.sign",
-        "- on yes",
+        _edit(_set(f"{TR}.sign", "+")),
+        f"{TR}.sign",
+        "noisy-OR dominance",
+        "declare 'depends'",
+    ),
+    # a certified sign broken by an edit is refused
+    ("table_sign_broken", _edit(_broken_sign), f"{FH}.present.yes", "ratio yes/no", "'+'"),
+    (
+        "gated_sign_without_its_gate",
+        _edit(_gate_removed),
+        f"{TR}.sign",
+        "-",
+        "no sufficient condition certifies",
+    ),
+    (
+        "gated_sign_with_a_wider_gate",
+        _edit(_gate_widened),
+        f"{TR}.sign",
+        "noisy-OR dominance: with als_form in",
         "declare 'depends'",
     ),
     (
-        "conditional_sign_broken",
-        _edit(
-            lambda d: (
-                _set("nodes.trigger_response.distribution.given.present", _param(0.3, 0.2, 0.4))(d),
-                _set("nodes.trigger_response.distribution.given.absent", _param(0.9, 0.8, 0.95))(d),
-            )
-        ),
-        "nodes.trigger_response.distribution.given.present",
-        "'low': 0.2",
-        "declared sign '-'",
+        "duration_sign_without_no_progression",
+        _edit(_set("nodes.symptom_duration.sign_given", {"weakness": "no"})),
+        "nodes.symptom_duration.sign_given",
+        "{'weakness': 'no'}",
+        "rule out every state",
     ),
     (
         "root_parent_plus_sign_broken",
         _edit(
-            _set(
-                "nodes.als.distribution.relative.family_history.factors.yes", _param(0.5, 0.4, 0.6)
+            lambda d: (
+                _set("nodes.sex.sign", "+")(d),
+                _set("nodes.sex.sign_state", "male")(d),
+                _set("nodes.als.distribution.relative.sex.factors.male", _param(1.35, 0.9, 1.6))(d),
             )
         ),
-        "nodes.als.distribution.relative.family_history.factors.yes",
-        "0.4",
+        "nodes.als.distribution.relative.sex.factors.male",
+        "0.9",
         "above every other state",
     ),
     (
@@ -332,7 +559,7 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ("query_state_unknown", _edit(_set("query.state", "maybe")), "query.state", "maybe", "present"),
     (
         "two_query_nodes",
-        _edit(_set("nodes.mimic.role", "query")),
+        _edit(_set("nodes.neuropathy.role", "query")),
         "*.role",  # either query node's role may be named
         "query",
         "exactly one node",
@@ -340,11 +567,11 @@ CASES: list[tuple[str, str, str, str, str]] = [
     (
         "non_binary_noisy_or_cause",
         _edit(
-            lambda d: d["nodes"]["weakness"]["distribution"]["causes"].update(
+            lambda d: d["nodes"]["fasciculations"]["distribution"]["causes"].update(
                 {"age_band": _param(0.1, 0.05, 0.2)}
             )
         ),
-        f"{W}.causes.age_band",
+        "nodes.fasciculations.distribution.causes.age_band",
         "age_band",
         "binary",
     ),
@@ -422,9 +649,8 @@ def test_bad_priors_file_gets_one_line_priors_error_and_is_left_unchanged(
 
 def test_unsafe_yaml_tag_is_never_executed(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    text = BASE.replace(
-        "schema_version: 1",
-        f'schema_version: !!python/object/apply:os.system ["touch {marker}"]',
+    text = _replace(
+        BASE, SCHEMA, f'schema_version: !!python/object/apply:os.system ["touch {marker}"]'
     )
     with pytest.raises(PriorsError):
         load_spec_text(text)
@@ -496,6 +722,24 @@ EVIDENCE_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("soft_all_zero", {"weakness": {"no": 0.0, "yes": 0.0}}, ["weakness", "not all zero"]),
     ("soft_not_numbers", {"weakness": {"no": "a", "yes": 1.0}}, ["weakness", "numbers"]),
     ("soft_wrong_type", {"weakness": 3}, ["weakness", "no", "yes"]),
+    (
+        "not_sure_on_the_duration",
+        {"symptom_duration": "not_sure"},
+        ["symptom_duration", "1_3_months"],
+    ),
+    # a question the network no longer asks is named with what replaced it
+    ("retired_question", {"stable_12_months": "yes"}, ["stable_12_months", "symptom_duration"]),
+    # answers that contradict each other name both
+    (
+        "twitch_spread_without_twitching",
+        {"fasciculations": "no", "twitch_spread": "several_areas"},
+        ["twitch_spread=several_areas", "fasciculations=no"],
+    ),
+    (
+        "trigger_response_without_twitching",
+        {"trigger_response": "improved", "fasciculations": "no"},
+        ["trigger_response=improved", "fasciculations=no"],
+    ),
 ]
 
 
@@ -512,3 +756,21 @@ def test_bad_answer_gets_evidence_error_with_the_valid_choices(
         assert len(text.splitlines()) == 1
         for word in mentions:
             assert word in text, (word, text)
+
+
+# The validator does not yet check the ids and states named in ``sign_given``: an unknown id
+# ends in a KeyError and an unknown state is accepted. Strict, so that a fix turns these
+# into failures to be moved into CASES.
+SIGN_GIVEN_CASES = [
+    ("unknown_node", {"gremlin": "no", "progression": "no"}),
+    ("unknown_state", {"weakness": "maybe", "progression": "no"}),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="sign_given ids and states are not validated yet")
+@pytest.mark.parametrize(("case", "given"), SIGN_GIVEN_CASES, ids=[c[0] for c in SIGN_GIVEN_CASES])
+def test_sign_given_naming_an_unknown_answer_is_refused(case: str, given: dict[str, str]) -> None:
+    text = _edit(_set("nodes.symptom_duration.sign_given", given))
+    with pytest.raises(PriorsError) as info:
+        load_spec_text(text, "bad.yaml")
+    assert info.value.field.startswith("nodes.symptom_duration.sign_given"), str(info.value)

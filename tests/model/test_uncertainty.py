@@ -102,7 +102,7 @@ def test_tornado_and_two_way_reject_unknown_parameters(model: Model) -> None:
 
 def test_two_way_grid_corners_equal_direct_queries(model: Model) -> None:
     n1 = base_rate_parameter(model)
-    n2 = "nodes.weakness.distribution.causes.als"
+    n2 = "nodes.benign.distribution.leak"
     grid = two_way(model, ANSWERS, n1, n2, steps=5)
     assert grid.posterior.shape == (5, 5)
     edited = Model(
@@ -156,7 +156,7 @@ def test_sobol_recovers_the_ishigami_indices() -> None:
 def test_sobol_on_the_model_is_seeded_and_ranks_a_parameter_that_matters(model: Model) -> None:
     names = [
         base_rate_parameter(model),
-        "nodes.weakness.distribution.causes.als",
+        "nodes.benign.distribution.leak",  # how common harmless twitching is
         "nodes.bulbar.distribution.leak",  # bulbar is unanswered: it cannot matter
     ]
     one = sobol(model, ANSWERS, n_base=512, seed=3, names=names)

@@ -52,6 +52,16 @@ JUNK = st.one_of(
 )
 
 
+SCHEMA = f"schema_version: {BASE_DATA['schema_version']}"
+WEAKNESS_LABEL = f"label: {BASE_DATA['nodes']['weakness']['label']}"
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` replaced; a mutation that no longer applies fails loudly."""
+    assert old in text, old
+    return text.replace(old, new)
+
+
 def _dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -191,15 +201,15 @@ def yaml_tag(draw: st.DrawFn) -> tuple[str, bool]:
             ]
         )
     )
-    return BASE_TEXT.replace("schema_version: 1", f"schema_version: {tag}"), True
+    return _replace(BASE_TEXT, SCHEMA, f"schema_version: {tag}"), True
 
 
 @st.composite
 def yaml_alias(draw: st.DrawFn) -> tuple[str, bool]:
     name = draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True))
-    text = BASE_TEXT.replace("title: Muscle", f"title: &{name} Muscle")
+    text = _replace(BASE_TEXT, "title: Muscle", f"title: &{name} Muscle")
     if draw(st.booleans()):
-        text = text.replace("label: Objective weakness", f"label: *{name}")
+        text = _replace(text, WEAKNESS_LABEL, f"label: *{name}")
     return text, True
 
 
@@ -216,9 +226,7 @@ def billion_laughs(draw: st.DrawFn) -> tuple[str, bool]:
 
 @st.composite
 def duplicate_key(draw: st.DrawFn) -> tuple[str, bool]:
-    key = draw(
-        st.sampled_from(["schema_version: 1", "title: x", "query: {node: als, state: present}"])
-    )
+    key = draw(st.sampled_from([SCHEMA, "title: x", "query: {node: als, state: present}"]))
     return BASE_TEXT + "\n" + key + "\n", True
 
 
