@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import numpy as np
@@ -268,47 +268,53 @@ def contributions(bars: Sequence[Bar], title: str) -> dict[str, Any]:
             "height": max(80, 40 * len(rows)),
             "layer": [
                 {"data": {"values": rows}, **layer}
-                for layer in [
-                    {
-                        "mark": {"type": "bar", "height": 22},
-                        "encoding": {
-                            "y": y,
-                            "x": {**x, "title": "multiplier on the odds"},
-                            "x2": {"datum": 1},
-                            "color": {
-                                "field": "direction",
-                                "type": "nominal",
-                                "scale": {"domain": [raised, lowered], "range": [VERMILLION, BLUE]},
-                                "legend": {
-                                    "title": None,
-                                    "orient": "bottom",
-                                    "direction": "vertical",
+                for layer in cast(
+                    list[dict[str, Any]],
+                    [
+                        {
+                            "mark": {"type": "bar", "height": 22},
+                            "encoding": {
+                                "y": y,
+                                "x": {**x, "title": "multiplier on the odds"},
+                                "x2": {"datum": 1},
+                                "color": {
+                                    "field": "direction",
+                                    "type": "nominal",
+                                    "scale": {
+                                        "domain": [raised, lowered],
+                                        "range": [VERMILLION, BLUE],
+                                    },
+                                    "legend": {
+                                        "title": None,
+                                        "orient": "bottom",
+                                        "direction": "vertical",
+                                    },
                                 },
+                                "tooltip": [
+                                    {"field": "answer", "type": "nominal"},
+                                    {"field": "text", "type": "nominal"},
+                                ],
                             },
-                            "tooltip": [
-                                {"field": "answer", "type": "nominal"},
-                                {"field": "text", "type": "nominal"},
-                            ],
                         },
-                    },
-                    {
-                        "transform": [{"filter": "datum.factor >= 1"}],
-                        "mark": {**label, "align": "left", "dx": 6},
-                        "encoding": {"y": y, "x": x, "text": text},
-                    },
-                    {
-                        "transform": [{"filter": "datum.factor < 1"}],
-                        "mark": {**label, "align": "right", "dx": -6},
-                        "encoding": {"y": y, "x": x, "text": text},
-                    },
-                    {
-                        "data": {"values": [{"one": 1.0}]},
-                        "mark": {"type": "rule", "color": DARK, "strokeWidth": 2},
-                        "encoding": {
-                            "x": {"field": "one", "type": "quantitative", "scale": xscale}
+                        {
+                            "transform": [{"filter": "datum.factor >= 1"}],
+                            "mark": {**label, "align": "left", "dx": 6},
+                            "encoding": {"y": y, "x": x, "text": text},
                         },
-                    },
-                ]
+                        {
+                            "transform": [{"filter": "datum.factor < 1"}],
+                            "mark": {**label, "align": "right", "dx": -6},
+                            "encoding": {"y": y, "x": x, "text": text},
+                        },
+                        {
+                            "data": {"values": [{"one": 1.0}]},
+                            "mark": {"type": "rule", "color": DARK, "strokeWidth": 2},
+                            "encoding": {
+                                "x": {"field": "one", "type": "quantitative", "scale": xscale}
+                            },
+                        },
+                    ],
+                )
             ],
         }
     )
@@ -457,6 +463,55 @@ def frequency_tree(nodes: Sequence[TreeNode], title: str) -> dict[str, Any]:
                         "y": {**y, "field": "cy"},
                         "text": {"field": "words", "type": "nominal"},
                     },
+                },
+            ],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- watchful waiting
+def watch_chart(
+    months: Sequence[float], counts: Sequence[int | None], labels: Sequence[str], unit: str
+) -> dict[str, Any]:
+    """Whole people now (month 0) and if nothing new appears by each horizon, on a log
+    scale with each point labelled; fewer than one person sits on the bottom line, 1."""
+    rows = [
+        {"months": m, "count": max(c or 1, 1), "label": t}
+        for m, c, t in zip(months, counts, labels, strict=True)
+    ]
+    x = {
+        "field": "months",
+        "type": "quantitative",
+        "title": "months from now, if nothing new appears",
+        "axis": {"values": list(months), "format": "d"},
+    }
+    y = {
+        "field": "count",
+        "type": "quantitative",
+        "title": unit,
+        "scale": {"type": "log", "domainMin": 1},
+        "axis": {"format": ",d", "tickCount": 3},
+    }
+    return _raw(
+        {
+            "width": "container",
+            "height": 220,
+            "autosize": {"type": "fit-x", "contains": "padding"},
+            "layer": [
+                {
+                    "data": {"values": rows},
+                    "mark": {
+                        "type": "line",
+                        "color": BLUE,
+                        "strokeWidth": 3,
+                        "point": {"filled": True, "size": 90, "color": BLUE},
+                    },
+                    "encoding": {"x": x, "y": y},
+                },
+                {
+                    "data": {"values": rows},
+                    "mark": {"type": "text", "dy": -12, "fontSize": 13, "color": DARK},
+                    "encoding": {"x": x, "y": y, "text": {"field": "label", "type": "nominal"}},
                 },
             ],
         }

@@ -19,13 +19,17 @@ from alsodds import (
     PSAResult,
     QueryResult,
     QuestionValue,
+    RequestError,
     ShapleyResult,
+    WatchResult,
     next_questions,
     people,
+    plain_number,
     psa,
     query,
     shapley,
     times,
+    watchful_waiting,
 )
 from alsodds.dashboard import answers as ans
 from alsodds.dashboard import charts, frame, triage
@@ -156,6 +160,14 @@ def result_bar(act: Keyed, answers: AnswerSet, outcome: Outcome) -> Headline | N
         f"that has not been diagnosed yet; the reference is {nums.reference.text} "
         f"{plain(reference)}. {plain(change_words(act, answers, outcome.result))}"
     )
+    alone = people(outcome.result.no_symptoms)[0]
+    st.caption(
+        f"A separate reference: {plain(reference.replace(' (whatever their symptoms)', ''))} "
+        f"with none of the symptoms asked about: {alone.text}."
+        if reference.startswith("people")
+        else f"A separate reference: everyone in the model's population with none of the "
+        f"symptoms asked about: {alone.text}."
+    )
     st.caption(
         f"How sure is this? Re-running the model {outcome.interval.n_draws:,} times across the "
         f"ranges of its published figures puts it between {nums.low.count_text} and "
@@ -273,6 +285,39 @@ def suggested_question(act: Keyed, answers: AnswerSet, nums: Headline) -> None:
         st.caption(f"Next most informative: {plain(others)}.")
 
 
+def watching(act: Keyed, answers: AnswerSet) -> None:
+    """How the number changes if nothing new appears over the coming months, and what to
+    watch for (only without a warning sign: with one, the advice is to see a doctor)."""
+    st.subheader("If nothing new appears")
+    try:
+        w: WatchResult = cached(watchful_waiting, act, answers)
+    except (RequestError, EvidenceError) as exc:
+        st.caption(
+            "Answer how long the twitching has been there (under 'The twitching' or "
+            f"'Over time') to see how the number changes while you wait: {plain(str(exc))}"
+        )
+        return
+    shown = people([w.now, *(p.posterior for p in w.points)])
+    unit = f"people in {shown[0].text.split(' in ')[-1]}"
+    months = [0.0, *(p.months for p in w.points)]
+    labels = ["<1" if s.count is None else s.count_text for s in shown]
+    chart = charts.watch_chart(months, [s.count for s in shown], labels, unit)
+    lines = [f"- now: {shown[0].text}"] + [
+        f"- after {plain_number(p.months)} month{'s' if p.months != 1 else ''} with nothing "
+        f"new: {s.text} (chance a warning sign appears by then: "
+        f"{plain_number(p.new_sign_chance * 100)}%)"
+        for p, s in zip(w.points, shown[1:], strict=True)
+    ]
+    frame.show_chart(chart, name="watchful-waiting", alt_text=" ".join(lines), downloads=False)
+    st.markdown("\n".join(lines))
+    st.markdown(
+        "Watch for these, and see a doctor promptly if one appears: "
+        + plain(join_words(lower_first(x) for x in w.watch_for))
+        + ". A short note once a week is enough; checking your muscles all day feeds worry "
+        "and makes twitches more noticeable."
+    )
+
+
 def next_steps(act: Keyed, answers: AnswerSet, outcome: Outcome) -> None:
     spec = act.model.spec
     steps = triage.next_steps(spec, outcome.result, triage.reported_red_flags(spec, dict(answers)))
@@ -302,7 +347,7 @@ def render() -> None:
         if nums is not None:
             icon_block(nums.result)
             moved(act, answers)
-        red = outcome.result.red_flags if outcome.result is not None else ["?"]
-        if nums is not None and not red:
+        if nums is not None and outcome.result is not None and not outcome.result.red_flags:
             suggested_question(act, answers, nums)
+            watching(act, answers)
         next_steps(act, answers, outcome)

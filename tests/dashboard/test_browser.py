@@ -72,8 +72,15 @@ def situations(model: Model) -> dict[str, dict[str, str]]:
         except Exception:  # this question cannot be answered "not sure"
             continue
         not_sure[node] = "not_sure"
+    benign_extra = (
+        {model.spec.watch.duration: "6_12_months"}
+        if model.spec.watch is not None
+        and "6_12_months" in model.spec.nodes[model.spec.watch.duration].states
+        else {}
+    )
     return {
         "benign": {
+            **benign_extra,
             "age_band": "30_44",
             "sex": "female",
             "fasciculations": "yes",

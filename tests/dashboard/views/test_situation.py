@@ -140,3 +140,29 @@ def test_no_denial_no_scientific_notation_no_fraction_of_a_person(
     assert not DENIAL.findall(text)
     assert not SCIENTIFIC.findall(text)
     assert not FRACTION_OF_A_PERSON.findall(text)
+
+
+def test_watchful_waiting_and_the_no_symptom_reference(model: Model) -> None:
+    from alsodds import watchful_waiting
+
+    spec = model.spec
+    if spec.watch is None:
+        pytest.skip("these priors define no watchful-waiting section")
+    duration = spec.watch.duration
+    answers = {
+        "age_band": "30_44",
+        "fasciculations": "yes",
+        duration: spec.nodes[duration].states[1],
+    }
+    at = make_app(answers)
+    assert "If nothing new appears" in [h.value for h in at.subheader]
+    w = watchful_waiting(model, answers)
+    shown = people([w.now, *(p.posterior for p in w.points)])
+    text = unescape(" ".join(m.value for m in at.markdown))
+    for s in shown:
+        assert s.text in text
+    alone = people(query(model, answers).no_symptoms)[0].text
+    assert any(alone in unescape(c.value) for c in at.caption)
+    # with a warning sign there is no waiting: the doctor comes first
+    flagged = make_app({**answers, "weakness": "yes"})
+    assert "If nothing new appears" not in [h.value for h in flagged.subheader]
