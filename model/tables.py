@@ -159,6 +159,9 @@ def build_tables(
         if node_id in wanted:
             table = built[node_id] if node_id in built else make(node_id)
             tables[node_id] = np.moveaxis(table, -1, 0)
+    # make and marginal refer to each other: clear the cell so the draws and the built tables
+    # are freed now, not at the next cyclic garbage collection (streamed PSA would pile them up).
+    del make
     return tables
 
 
