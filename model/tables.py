@@ -146,7 +146,7 @@ def build_tables(
     def marginal(node_id: str) -> FloatArray:
         # Population shares of a root node (normalised relative factors need them).
         if node_id not in built:
-            built[node_id] = make(node_id)
+            built[node_id] = make(node_id)  # noqa: F821 (cleared only once the loop is done)
         return built[node_id]
 
     def make(node_id: str) -> FloatArray:
