@@ -98,6 +98,7 @@ BAD_SETS = [
     ("weakness=maybe", ["maybe", "no", "yes", "not_sure"]),
     ("age_band=40", ["40", "under_30", "75_plus"]),
     ("age_band=not_sure", ["age_band", "under_30"]),
+    ("stable_12_months=yes", ["stable_12_months", "symptom_duration"]),
     ("weakness", ["ID=STATE", "weakness"]),
     ("=yes", ["ID=STATE"]),
     ("weakness=", ["ID=STATE"]),
@@ -110,6 +111,24 @@ def test_bad_answer_exits_2_naming_the_choices(
     command: str, item: str, mentions: list[str]
 ) -> None:
     _assert_user_error(*run_cli([command, "--set", item, "--json"]), *mentions)
+
+
+CONTRADICTIONS = [
+    (["fasciculations=no", "twitch_spread=several_areas"], ["fasciculations=no", "twitch_spread"]),
+    (["trigger_response=improved", "fasciculations=no"], ["trigger_response", "fasciculations=no"]),
+    (["weakness=no", "weakness=yes"], ["weakness", "twice"]),
+]
+
+
+@pytest.mark.parametrize(("items", "mentions"), CONTRADICTIONS, ids=lambda v: "+".join(v))
+@pytest.mark.parametrize("command", ["query", "explain"])
+def test_contradictory_answers_exit_2_naming_both(
+    command: str, items: list[str], mentions: list[str]
+) -> None:
+    args = [command]
+    for item in ["age_band=45_54", *items]:
+        args += ["--set", item]
+    _assert_user_error(*run_cli([*args, "--json"]), *mentions)
 
 
 @functools.cache
