@@ -169,8 +169,6 @@ def _disclaimer(model: Model) -> None:
 @app.command("query")
 def query_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = False) -> None:
     """Posterior P(ALS | answers), baseline, odds ratio and each answer's likelihood ratio."""
-    from alsodds.explain import natural_frequency
-
     model = _model(priors)
     result = query(model, _answers(set_))
     data = result.to_dict()
@@ -181,22 +179,28 @@ def query_cmd(priors: PriorsOpt = None, set_: SetOpt = None, as_json: JsonOpt = 
         return
     from rich.table import Table
 
+    from alsodds.numbers import people, times
+
     out = _out()
+    if result.red_flags:
+        # A warning sign comes first, whatever the number.
+        out.print(f"[bold]{model.spec.messages.red_flag}[/bold]", markup=True)
+        for step in model.spec.messages.red_flag_steps:
+            out.print(f"- {step}", markup=False)
+    yours, background = people([result.posterior, result.baseline])
     table = Table(title="Result", show_header=False)
-    table.add_row("With your answers", natural_frequency(result.posterior))
-    table.add_row("Same age, sex, family history, no symptoms", natural_frequency(result.baseline))
-    table.add_row("Your answers moved the odds", f"x{result.odds_ratio_vs_baseline:.3g}")
+    table.add_row("With your answers", yours.in_words)
+    table.add_row("Your age, sex and family history, whatever the symptoms", background.in_words)
+    table.add_row("Your answers moved the odds", times(result.odds_ratio_vs_baseline))
     out.print(table)
     if result.likelihood_ratios:
         lr = Table(title="How much each answer moves the odds (given the others)")
         lr.add_column("answer")
         lr.add_column("likelihood ratio", justify="right")
         for node, value in result.likelihood_ratios.items():
-            lr.add_row(f"{node} = {result.answers[node]}", f"x{value:.3g}")
+            lr.add_row(f"{node} = {result.answers[node]}", times(value))
         out.print(lr)
-    if result.red_flags:
-        out.print(f"[bold]{model.spec.messages.red_flag}[/bold]")
-    elif result.uncertain_red_flags:
+    if not result.red_flags and result.uncertain_red_flags:
         out.print(model.spec.messages.uncertain_red_flag)
     _disclaimer(model)
 

@@ -29,6 +29,7 @@ from alsodds.inference import (
     query,
 )
 from alsodds.kinds import Rate, Weights
+from alsodds.numbers import people, times
 from alsodds.tables import FloatArray, build_tables
 
 #: Beyond this many answered findings the 2^k subsets stop being cheap.
@@ -307,7 +308,8 @@ def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> De
     Each step multiplies the running product: the rate terms (e.g. incidence x diagnostic
     window), then one relative factor per parent of the query. A parent that was answered
     contributes its state's factor; one that was not contributes the population average.
-    The final product equals ``query(model, background).baseline``.
+    A background answer the query explains (a child of the query) then acts as a likelihood
+    ratio on the odds. The result equals ``query(model, background).baseline``.
     """
     parsed = parse_answers(model.spec, answers or {})
     qnode = model.spec.nodes[model.query_node]
@@ -351,6 +353,34 @@ def derive(model: Model, answers: Mapping[str, AnswerInput] | None = None) -> De
         steps.append(
             DerivationStep(rel.label or parent, f"{detail} ({how})", factor, running, srcs)
         )
+    # Background answers that the query explains (e.g. a family history, written as how often
+    # each group has it) act as a likelihood ratio on the odds.
+    for node_id, answer in parsed.items():
+        node = model.spec.nodes[node_id]
+        if node.role != "background" or model.query_node not in node.parents:
+            continue
+        if not answer.is_hard or answer.state is None:
+            raise RequestError(f"the derivation needs a plain answer for '{node_id}'")
+        i = node.states.index(answer.state)
+        t = tables[node_id][0]  # (card, query states)
+        lr = float(t[i, model.query_index] / t[i, 1 - model.query_index])
+        odds = running / (1.0 - running) * lr
+        new = odds / (1.0 + odds)
+        factor, running = new / running, new
+        srcs = tuple(
+            dict.fromkeys(
+                s for item in node.distribution.parameters("") for s in item.param.sources
+            )
+        )
+        steps.append(
+            DerivationStep(
+                node.label,
+                f"{node_id} = {answer.state} (likelihood ratio {times(lr)} on the odds)",
+                factor,
+                running,
+                srcs,
+            )
+        )
     checks = tuple(
         (cc.label, cc.cases.value / cc.population.value * 100_000)
         for cc in model.spec.cross_checks.values()
@@ -379,45 +409,44 @@ def population_weights(model: Model, node: str) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- words
 def natural_frequency(p: float, denominator: int = 100_000) -> str:
-    """``p`` as "about N in 100,000" with a fixed denominator (never a varying "1 in X")."""
-    n = p * denominator
-    if n >= 10:
-        shown = f"{n:,.0f}"
-    elif n >= 1:
-        shown = f"{n:.1f}"
-    elif n > 0:
-        shown = f"{n:.2g}"
-    else:
-        shown = "0"
-    return f"about {shown} in {denominator:,}"
+    """``p`` as whole people out of a fixed ``denominator`` ("about 3 in 100,000", or "fewer
+    than 1 in 100,000"), written by :func:`alsodds.numbers.people`."""
+    return people([p], denominator=denominator)[0].text
 
 
 def factor_words(factor: float) -> str:
-    """A multiplier on the odds in words: 'x3.2 (raised)' or 'x0.15 (lowered)'."""
-    if factor >= 10:
-        return f"raised the odds about x{factor:,.0f}"
-    if factor >= 1:
-        return f"raised the odds about x{factor:.2g}"
-    return f"lowered the odds about x{factor:.2g} (to {factor * 100:.2g}% of what they were)"
+    """A multiplier on the odds in words: 'raised the odds ×3.2' or 'lowered the odds ×0.15'."""
+    verb = "raised" if factor >= 1 else "lowered"
+    return f"{verb} the odds {times(factor)}"
 
 
 def explain_lines(model: Model, answers: Mapping[str, AnswerInput]) -> list[str]:
-    """A plain-language account of a query, one paragraph per line."""
+    """A plain-language account of a query, one paragraph per line.
+
+    A reported warning sign comes first, whatever the number; every number shown together
+    shares one denominator.
+    """
     result: QueryResult = query(model, answers)
     parts = shapley(model, answers)
     msgs = model.spec.messages
-    lines = [
-        f"With your answers, {natural_frequency(result.posterior)} people like you would have "
-        "early, not yet diagnosed ALS.",
-        f"For people of the same age, sex and family history with no symptoms it is "
-        f"{natural_frequency(result.baseline)}; your answers {factor_words(result.odds_ratio_vs_baseline)}.",
+    lines: list[str] = []
+    if result.red_flags:
+        lines += [msgs.red_flag, *msgs.red_flag_steps]
+    elif result.uncertain_red_flags:
+        lines.append(msgs.uncertain_red_flag)
+    yours, background = people([result.posterior, result.baseline])
+    # The no-symptom reference is a different kind of number: shown apart, on its own scale.
+    (none,) = people([result.no_symptoms])
+    lines += [
+        f"With your answers: {yours.in_words} people like you would have early, not yet "
+        "diagnosed ALS.",
+        f"People of your age, sex and family history, whatever their symptoms: "
+        f"{background.in_words}; your answers {factor_words(result.odds_ratio_vs_baseline)}.",
+        f"People of your age, sex and family history with none of the symptoms asked about: "
+        f"{none.in_words}.",
     ]
     for c in parts.contributions:
         label = model.spec.nodes[c.node].label
         lines.append(f"- {label} = {c.answer}: {factor_words(c.factor)}.")
-    if result.red_flags:
-        lines.append(msgs.red_flag)
-    elif result.uncertain_red_flags:
-        lines.append(msgs.uncertain_red_flag)
     lines.append(msgs.disclaimer)
     return lines

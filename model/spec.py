@@ -464,6 +464,18 @@ def _check_node(spec: NetworkSpec, node_id: str, node: NodeSpec, source: str) ->
             node.absent_state,
             f"expected one of {', '.join(node.states)}",
         )
+    for other, state in node.sign_given.items():
+        if other not in spec.nodes or not spec.nodes[other].answerable:
+            raise _fail(
+                source, f"{path}.sign_given.{other}", other, "expected an answerable node id"
+            )
+        if state not in spec.nodes[other].states:
+            raise _fail(
+                source,
+                f"{path}.sign_given.{other}",
+                state,
+                f"expected a state of {other}: {', '.join(spec.nodes[other].states)}",
+            )
     for other, states in node.applies_when.items():
         if other not in spec.nodes or not spec.nodes[other].answerable:
             raise _fail(

@@ -53,43 +53,43 @@ def spec_with_values(spec: NetworkSpec, theta_row: Sequence[float]) -> NetworkSp
 
 
 def widened_data(base: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Bundled priors with every range pushed to the extremes the schema still accepts.
+    """Bundled priors with ranges pushed to extremes the validator still accepts.
 
-    * the incidence term may go down to 1e-4 per 100,000 (a base rate near 1e-9);
-    * every cause strength of a ``depends`` node spans [0, 1]; for a signed noisy-OR node the
-      query's strength spans [low, 1] and every other cause [0, high] (this only makes the
-      sign condition easier, so it still holds over the whole box); a signed conditional
-      child of the query is widened the same way (its favoured column up to 1, the others
-      down to 0);
-    * leaks may go down to 0 (but not up to 1, which would make an answer impossible).
+    * the incidence term may go down to 5e-5 per 100,000 (a base rate below 1e-9), and every
+      competing condition's prevalence down to 1e-9;
+    * leaks may go down to 0 (but not up to 1, which would make an answer impossible);
+    * every cause strength of a ``depends`` node, and of a node whose certified sign holds
+      for any strengths (a gated noisy-OR), spans [0, 1], except strengths fixed at 1 by
+      definition;
+    * a stage's onset share and monthly rate span [0, 1] (its certificate holds for any).
+
+    Searched signs are not proved for such a box, so the widened properties check the
+    certified signs only.
     """
     data = copy.deepcopy(base) if base is not None else bundled_data()
     query = data["query"]["node"]
     terms = data["nodes"][query]["distribution"]["terms"]
-    terms["incidence"]["low"] = 1e-4
-    query_state = data["query"]["state"]
+    terms["incidence"]["low"] = 5e-5
     for node in data["nodes"].values():
         d = node["distribution"]
-        signed = node.get("sign") in ("+", "-")
+        free = node.get("sign") == "depends" or (
+            node.get("sign") in ("+", "-") and "gate" in d and node.get("sign_check") != "searched"
+        )
         if d["kind"] == "noisy_or":
             d["leak"]["low"] = 0.0
-            for cause, p in d["causes"].items():
-                if not signed:
-                    p["low"], p["high"] = 0.0, 1.0
-                elif cause == query:
-                    p["high"] = 1.0
-                else:
-                    p["low"] = 0.0
-        elif d["kind"] == "conditional" and d["parent"] == query:
-            # P(state | query state) may go to 0 or 1 on the side the sign allows
-            up = (node.get("sign") == "+") == (node.get("sign_state") == d["state"])
-            for parent_state, p in d["given"].items():
-                if not signed:
-                    p["low"], p["high"] = 0.0, 1.0
-                elif (parent_state == query_state) == up:
-                    p["high"] = 1.0
-                else:
-                    p["low"] = 0.0
+            if not free:
+                continue
+            for strength in d["causes"].values():
+                for p in strength.values() if "value" not in strength else [strength]:
+                    # a strength fixed at 1 is a definition (it carries a certificate)
+                    if p["low"] < 1.0:
+                        p["low"], p["high"] = 0.0, 1.0
+        elif d["kind"] == "stage":
+            for name in ("at_onset", "monthly_rate"):
+                d[name]["low"], d[name]["high"] = 0.0, 1.0
+        elif d["kind"] == "rate" and node.get("role") == "latent":
+            for t in d["terms"].values():
+                t["low"] = 1e-9
     return data
 
 
@@ -269,18 +269,35 @@ class Violation:
     draw: int
 
 
-def signed_nodes(spec: NetworkSpec) -> tuple[str, ...]:
-    """Answerable nodes that declare '+' or '-'."""
-    return tuple(n for n in spec.answerable if spec.nodes[n].sign in ("+", "-"))
+def signed_nodes(spec: NetworkSpec, methods: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Answerable nodes that declare '+' or '-' (optionally only those certified/searched)."""
+    return tuple(
+        n
+        for n in spec.answerable
+        if spec.nodes[n].sign in ("+", "-")
+        and (methods is None or spec.nodes[n].sign_check in methods)
+    )
+
+
+def comparisons(spec: NetworkSpec, node: str) -> list[tuple[str, str | None]]:
+    """(favoured, other) state pairs a sign promises: for an ordinal node each state against
+    the one before it (for '+' the later is favoured, for '-' the earlier); otherwise the
+    sign state against unanswered (None), each other state and "not sure"."""
+    n = spec.nodes[node]
+    if n.ordinal:
+        pairs = list(itertools.pairwise(n.states))
+        return [(b, a) if n.sign == "+" else (a, b) for a, b in pairs]
+    assert n.sign_state is not None
+    out: list[tuple[str, str | None]] = [(n.sign_state, None)]
+    out += [(n.sign_state, s) for s in n.states if s != n.sign_state]
+    if not_sure_allowed(spec, node):
+        out.append((n.sign_state, NOT_SURE))
+    return out
 
 
 def alternatives(spec: NetworkSpec, node: str) -> list[str | None]:
     """What the sign state is compared with: unanswered (None), each other state, not sure."""
-    n = spec.nodes[node]
-    out: list[str | None] = [None, *(s for s in n.states if s != n.sign_state)]
-    if not_sure_allowed(spec, node):
-        out.append(NOT_SURE)
-    return out
+    return [other for _, other in comparisons(spec, node)]
 
 
 def not_sure_allowed(spec: NetworkSpec, node: str) -> bool:
@@ -307,26 +324,27 @@ def find_sign_violations(
 ) -> list[Violation]:
     """Check every declared sign in every context, for every draw, in one batched call.
 
-    For a signed node X (its own answer removed from the context), P(query | X = sign
-    state) must be >= (for '+') or <= (for '-') P(query) with X unanswered, with X in each
-    other state, and with X answered "not sure". A NaN posterior for evidence of positive
-    probability counts as a violation; evidence the priors make impossible is skipped.
+    For a signed node X (its own answer removed from the context, and the answers its sign
+    is declared under, ``sign_given``, put in), P(query | X = favoured state) must be at
+    least (the favoured state is "more ALS-like") P(query) with X in the compared state: for
+    a yes/no node unanswered, the other state and "not sure"; for an ordinal node each
+    neighbouring state. A NaN posterior for evidence of positive probability counts as a
+    violation; evidence the priors make impossible is skipped.
     """
     spec = model.spec
     nodes = signed_nodes(spec) if nodes is None else tuple(nodes)
     sets: list[dict[str, Answer]] = []
-    index: list[tuple[int, str, str | None, int, int]] = []
+    index: list[tuple[int, str, str, str | None, int, int]] = []
     for c, ctx in enumerate(contexts):
         for node in nodes:
-            rest = {n: a for n, a in ctx.items() if n != node}
-            sign_state = spec.nodes[node].sign_state
-            assert sign_state is not None
-            k_sign = len(sets)
-            sets.append({**rest, node: Answer(node, state=sign_state)})
-            for alt in alternatives(spec, node):
+            given = {k: Answer(k, state=v) for k, v in spec.nodes[node].sign_given.items()}
+            rest = {n: a for n, a in ctx.items() if n != node and n not in given} | given
+            for favoured, alt in comparisons(spec, node):
+                k_fav = len(sets)
+                sets.append({**rest, node: Answer(node, state=favoured)})
                 k_alt = len(sets)
                 sets.append(rest if alt is None else {**rest, node: Answer(node, state=alt)})
-                index.append((c, node, alt, k_sign, k_alt))
+                index.append((c, node, favoured, alt, k_fav, k_alt))
     if not sets:
         return []
     joint = joint_matrix(model, sets, theta)
@@ -334,17 +352,19 @@ def find_sign_violations(
     with np.errstate(invalid="ignore", divide="ignore"):
         post = joint[:, :, 1] / evidence_prob
     out: list[Violation] = []
-    for c, node, alt, k_sign, k_alt in index:
+    for c, node, favoured, alt, k_fav, k_alt in index:
         sign = spec.nodes[node].sign
-        p_s, p_o = post[:, k_sign], post[:, k_alt]
-        ok = p_s >= p_o - rtol * np.abs(p_o) if sign == "+" else p_s <= p_o + rtol * np.abs(p_o)
-        # An answer the priors make impossible has no posterior to compare (P(e) = 0).
-        ok |= (evidence_prob[:, k_sign] == 0.0) | (evidence_prob[:, k_alt] == 0.0)
+        p_s, p_o = post[:, k_fav], post[:, k_alt]
+        # "favoured" is the ALS-like side of the comparison for '+', the less ALS-like for '-'
+        # on a yes/no node; on an ordinal node the pairs are already oriented.
+        up = sign == "+" or spec.nodes[node].ordinal
+        ok = p_s >= p_o - rtol * np.abs(p_o) if up else p_s <= p_o + rtol * np.abs(p_o)
+        ok |= (evidence_prob[:, k_fav] == 0.0) | (evidence_prob[:, k_alt] == 0.0)
         for z in np.flatnonzero(~ok):
             out.append(
                 Violation(
                     node,
-                    str(sign),
+                    f"{sign} ({favoured})",
                     describe({n: a for n, a in contexts[c].items() if n != node}),
                     "unanswered" if alt is None else alt,
                     float(p_s[z]),

@@ -758,16 +758,13 @@ def test_bad_answer_gets_evidence_error_with_the_valid_choices(
             assert word in text, (word, text)
 
 
-# The validator does not yet check the ids and states named in ``sign_given``: an unknown id
-# ends in a KeyError and an unknown state is accepted. Strict, so that a fix turns these
-# into failures to be moved into CASES.
+# The ids and states a sign is declared under (``sign_given``) must exist.
 SIGN_GIVEN_CASES = [
     ("unknown_node", {"gremlin": "no", "progression": "no"}),
     ("unknown_state", {"weakness": "maybe", "progression": "no"}),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="sign_given ids and states are not validated yet")
 @pytest.mark.parametrize(("case", "given"), SIGN_GIVEN_CASES, ids=[c[0] for c in SIGN_GIVEN_CASES])
 def test_sign_given_naming_an_unknown_answer_is_refused(case: str, given: dict[str, str]) -> None:
     text = _edit(_set("nodes.symptom_duration.sign_given", given))

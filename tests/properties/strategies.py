@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from alsodds.inference import NOT_SURE, Answer, AnswerInput, Model, parse_answers
-from alsodds.spec import spec_from_data
+from alsodds.spec import NetworkSpec, spec_from_data
 from alsodds.tables import FloatArray, ParameterSet
 from tests.oracles import not_sure_allowed, widened_data
 
@@ -88,6 +88,19 @@ def answer_for(model: Model, node: str, soft: bool = True) -> st.SearchStrategy[
     return st.one_of(*options)
 
 
+def consistent(spec: NetworkSpec, raw: dict[str, AnswerInput]) -> dict[str, AnswerInput]:
+    """Drop answers to questions the other answers rule out (e.g. where the twitching is,
+    from someone who does not twitch): the model refuses such contradictions by design."""
+    out = dict(raw)
+    for node in list(out):
+        for other, states in spec.nodes[node].applies_when.items():
+            given = out.get(other)
+            if isinstance(given, str) and given != NOT_SURE and given not in states:
+                del out[node]
+                break
+    return out
+
+
 def raw_contexts(
     model: Model,
     nodes: Sequence[str] | None = None,
@@ -126,7 +139,7 @@ def raw_contexts(
                 if max(v) <= 0.0:
                     v[0] = 1.0
                 raw[node] = dict(zip(states[i], v, strict=True))
-        return raw
+        return consistent(spec, raw)
 
     return st.tuples(
         hnp.arrays(np.int64, len(nodes), elements=st.integers(0, 10_000)),
