@@ -22,7 +22,6 @@ from tests.oracles import bundled_data, find_sign_violations, param_slot
 from tests.properties.strategies import consistent, contexts
 
 BUNDLED = load_model()
-WEAK = "nodes.weakness.distribution.causes"
 
 
 def _small_contexts(model: Model, nodes: tuple[str, ...], size: int = 2) -> list[dict[str, Answer]]:
@@ -51,23 +50,24 @@ def _broken_spec(change: dict[str, dict[str, Any]]) -> NetworkSpec:
     return NetworkSpec.model_validate(data)  # pydantic only: check_spec is bypassed
 
 
-BROKEN_WEAKNESS = {
-    f"{WEAK}.als_form.early": 0.0,
-    f"{WEAK}.als_form.limb": 0.02,
-    f"{WEAK}.als_form.bulbar": 0.0,
-    f"{WEAK}.als_form.widespread": 0.02,
-    f"{WEAK}.myopathy": 0.95,
-    f"{WEAK}.other_mnd": 0.95,
+EMG = "nodes.emg.distribution.causes"
+BROKEN_EMG = {
+    f"{EMG}.als_form.early": 0.0,
+    f"{EMG}.als_form.limb": 0.02,
+    f"{EMG}.als_form.bulbar": 0.02,
+    f"{EMG}.als_form.widespread": 0.02,
+    f"{EMG}.other_mnd": 0.95,
+    f"{EMG}.mmn": 0.95,
 }
-# weakness is '+': if ALS hardly ever weakened anyone while competing conditions always do,
-# weakness would point away from ALS whenever another finding needs an explanation.
+# an abnormal EMG is '+': if ALS hardly ever showed it while competing motor neuron
+# diseases always did, it would point away from ALS once their other findings are present.
 
 
 def test_sign_checker_finds_a_violation_for_a_broken_theta() -> None:
-    theta = _broken_theta(BROKEN_WEAKNESS)
+    theta = _broken_theta(BROKEN_EMG)
     found = find_sign_violations(BUNDLED, theta, _small_contexts(BUNDLED, BUNDLED.spec.findings))
-    assert any(v.node == "weakness" for v in found)
-    print("first violation:", next(v for v in found if v.node == "weakness"))
+    assert any(v.node == "emg" for v in found)
+    print("first violation:", next(v for v in found if v.node == "emg"))
     # and the point estimate passes the very same contexts
     assert not find_sign_violations(
         BUNDLED, BUNDLED.point, _small_contexts(BUNDLED, BUNDLED.spec.findings)
@@ -75,10 +75,10 @@ def test_sign_checker_finds_a_violation_for_a_broken_theta() -> None:
 
 
 def test_hypothesis_context_strategy_finds_the_broken_sign() -> None:
-    theta = _broken_theta(BROKEN_WEAKNESS)
+    theta = _broken_theta(BROKEN_EMG)
     ctx = find(
         contexts(BUNDLED),
-        lambda c: any(v.node == "weakness" for v in find_sign_violations(BUNDLED, theta, [c])),
+        lambda c: any(v.node == "emg" for v in find_sign_violations(BUNDLED, theta, [c])),
         settings=settings(max_examples=5000, database=None, derandomize=True),
     )
     print("hypothesis found:", {n: a.label for n, a in ctx.items()})
