@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from alsodds.errors import AlsoddsError, PriorsError
 from alsodds.inference import Model
 from alsodds.marginals import Assignment, conditional_probability, missing_from
+from alsodds.numbers import plain_number
 from alsodds.spec import parse_yaml, read_priors_text
 from alsodds.tables import FloatArray
 
@@ -391,15 +392,11 @@ def run_validation(model: Model, targets: ValidationTargets | None = None) -> tu
 
 # --------------------------------------------------------------------------- words
 def format_number(x: float, unit: str = "") -> str:
-    """Three significant figures, thousands separated, never scientific notation; a unit of
-    ``share`` is shown as a percentage."""
+    """Three significant figures through :func:`alsodds.numbers.plain_number` (never
+    scientific notation); a unit of ``share`` is shown as a percentage."""
     if unit == "share":
         return format_number(x * 100.0) + " %"
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    digits = max(0, 2 - math.floor(math.log10(abs(x))))
-    rounded = round(x, digits)
-    return f"{rounded:,.{digits}f}" if digits else f"{rounded:,.0f}"
+    return plain_number(x, digits=3)
 
 
 def format_value(value: float | tuple[float, float] | str | None, unit: str) -> str:

@@ -26,11 +26,13 @@ from alsodds import (
     plain_number,
     posterior_matrix,
     query,
+    run_validation,
 )
 from alsodds.dashboard import answers as ans
 from alsodds.dashboard import charts, frame
 from alsodds.dashboard.cache import AnswerSet, Keyed, cached
 from alsodds.dashboard.words import finding_phrase, plain, source_words, state_words
+from alsodds.validation import format_range, format_value
 
 #: The finding the lesson starts with, if the network has it (a public node id).
 LESSON = ("fasciculations", "yes")
@@ -343,6 +345,32 @@ def render() -> None:
     derivation_section(act, background)
     slider_section(act, background, lesson, finding_words, answers)
     framing_section(act, background, lesson, finding_words)
+    comparison_section(act)
+
+
+VERDICT = {"pass": "agrees", "fail": "disagrees", "shown": "shown only", "not_applicable": "n/a"}
+
+
+def comparison_section(act: Keyed) -> None:
+    st.header("How the model compares with published figures")
+    rows = cached(run_validation, act)
+    table = [
+        {
+            "Quantity": r.quantity,
+            "Model": format_value(r.model, r.unit),
+            "Published": format_range(r.low, r.high, r.unit),
+            "Result": VERDICT[r.status],
+            "Sources": source_words(act.model.spec, r.source),
+        }
+        for r in rows
+    ]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    st.caption(
+        "Each row computes from the network a figure that studies report and sets it beside "
+        'their range. "Shown only" rows measure something different (for example odds '
+        "ratios from doctors' records) and are set side by side without a verdict. The same "
+        "table, with notes and full references, is docs/validation.md."
+    )
 
 
 __all__: Sequence[str] = ["render"]
