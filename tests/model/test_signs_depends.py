@@ -16,7 +16,6 @@ import pytest
 
 from alsodds import engine
 from alsodds.inference import Model, parse_answers, posterior_matrix, query
-from alsodds.spec import BernoulliDist, NoisyOrDist
 from alsodds.tables import FloatArray, build_tables
 from tests.oracles import evidence_vectors, joint_by_core_enumeration, posterior_from_joint
 
@@ -29,9 +28,19 @@ def _depends_findings(model: Model) -> list[str]:
 
 
 def _positive_state(model: Model, node: str) -> str:
-    d = model.spec.nodes[node].distribution
-    assert isinstance(d, NoisyOrDist | BernoulliDist)
-    return d.state
+    n = model.spec.nodes[node]
+    state = n.distribution.leaning_state(n)
+    assert state is not None, node
+    return state
+
+
+def _allowed(model: Model, answers: dict[str, str]) -> bool:
+    """False for answers the model refuses as contradictory (see ``applies_when``)."""
+    return all(
+        answers.get(other, allowed[0]) in allowed
+        for node in answers
+        for other, allowed in model.spec.nodes[node].applies_when.items()
+    )
 
 
 def search_both_directions(
@@ -66,6 +75,22 @@ def search_both_directions(
         with_x = engine.joint(s, tables, model.query_node, ev)[0]
         k = model.query_index
         change = (with_x[:, k] / with_x.sum(1)) / (without[:, k] / without.sum(1)) - 1.0
+        valid = np.array(
+            [
+                _allowed(
+                    model,
+                    {
+                        node: state,
+                        **{
+                            n: model.spec.nodes[n].states[v]
+                            for n, v in zip(combo, states, strict=True)
+                        },
+                    },
+                )
+                for combo, states in labels
+            ]
+        )
+        change = np.where(valid, change, 0.0)
         for name, mask in (("raises", change > MARGIN), ("lowers", change < -MARGIN)):
             if name in found or not mask.any():
                 continue
@@ -113,6 +138,7 @@ def search_with_box_vertices(
     return found
 
 
+@pytest.mark.slow
 def test_depends_findings_go_both_ways_in_a_search(model: Model) -> None:
     nodes = _depends_findings(model)
     assert nodes, "the bundled priors declare some findings 'depends'"
