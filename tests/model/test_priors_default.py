@@ -94,12 +94,19 @@ def test_every_answerable_node_has_words_and_a_sign(model: Model) -> None:
 def test_design_signs_are_declared_as_the_design_lists_them(model: Model) -> None:
     """design.md sections 4 and 8: the headline '+' and '-' findings."""
     plus = {
-        "weakness": "yes",
-        "atrophy": "yes",
         "bulbar": "yes",
         "emg": "abnormal",
+        "progression": "yes",
         "family_history": "yes",
     }
+    # Weakness and wasting can point to a competing disease next to other warning signs
+    # (contexts pinned in tests/model/test_signs_depends.py); they are declared 'depends',
+    # stay warning signs, and never lower the odds beside twitching, course and symptom
+    # answers (tests/model/test_signs_exhaustive.py).
+    for node in ("weakness", "atrophy"):
+        n = model.spec.nodes[node]
+        assert (n.sign, n.sign_state, n.red_flag) == ("depends", "yes", True), node
+        assert n.sign_note and "warning sign" in n.sign_note, node
     minus = {"trigger_response": "improved"}
     for node, state in plus.items():
         n = model.spec.nodes[node]
