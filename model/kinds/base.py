@@ -105,6 +105,18 @@ def state_keys(
         )
 
 
+def check_binary(spec: NetworkSpec, node_id: str, state: str, kind: str, source: str) -> None:
+    """A yes/no kind's node has two states, and ``state`` (the one it writes P of) is one."""
+    path = f"nodes.{node_id}"
+    states = spec.nodes[node_id].states
+    if len(states) != 2:
+        raise fail(source, f"{path}.states", list(states), f"a {kind} node has exactly two states")
+    if state not in states:
+        raise fail(
+            source, f"{path}.distribution.state", state, f"expected one of {', '.join(states)}"
+        )
+
+
 def binary(p_state: FloatArray, state_index: int) -> FloatArray:
     """Stack P(state) and its complement on a new leading axis (the node's own axis)."""
     other = 1.0 - p_state

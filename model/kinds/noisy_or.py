@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel
 
-from alsodds.kinds.base import FROZEN, Build, FloatArray, Kind, Param, ParamItem, binary, fail
+from alsodds.kinds.base import (
+    FROZEN,
+    Build,
+    FloatArray,
+    Kind,
+    Param,
+    ParamItem,
+    binary,
+    check_binary,
+    fail,
+)
 
 if TYPE_CHECKING:
     from alsodds.spec import NetworkSpec, NodeSpec
@@ -64,16 +74,7 @@ class NoisyOr(Kind):
 
     def check(self, spec: NetworkSpec, node_id: str, source: str) -> None:
         path = f"nodes.{node_id}"
-        states = spec.nodes[node_id].states
-        if len(states) != 2:
-            raise fail(source, f"{path}.states", list(states), "a noisy_or node has two states")
-        if self.state not in states:
-            raise fail(
-                source,
-                f"{path}.distribution.state",
-                self.state,
-                f"expected one of {', '.join(states)}",
-            )
+        check_binary(spec, node_id, self.state, "noisy_or", source)
         for cause, s in self.causes.items():
             cstates = spec.nodes[cause].states
             cpath = f"{path}.distribution.causes.{cause}"

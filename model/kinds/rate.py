@@ -21,6 +21,7 @@ from alsodds.kinds.base import (
     Param,
     ParamItem,
     binary,
+    check_binary,
     fail,
     state_keys,
 )
@@ -60,16 +61,7 @@ class Rate(Kind):
 
     def check(self, spec: NetworkSpec, node_id: str, source: str) -> None:
         path = f"nodes.{node_id}"
-        states = spec.nodes[node_id].states
-        if len(states) != 2:
-            raise fail(source, f"{path}.states", list(states), "a rate node has exactly two states")
-        if self.state not in states:
-            raise fail(
-                source,
-                f"{path}.distribution.state",
-                self.state,
-                f"expected one of {', '.join(states)}",
-            )
+        check_binary(spec, node_id, self.state, "rate", source)
         for parent, rel in self.relative.items():
             pnode = spec.nodes[parent]
             rpath = f"{path}.distribution.relative.{parent}"

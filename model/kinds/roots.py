@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from alsodds.kinds.base import Build, FloatArray, Kind, Param, ParamItem, binary, fail, state_keys
+from alsodds.kinds.base import (
+    Build,
+    FloatArray,
+    Kind,
+    Param,
+    ParamItem,
+    binary,
+    check_binary,
+    state_keys,
+)
 
 if TYPE_CHECKING:
     from alsodds.spec import NetworkSpec, NodeSpec
@@ -46,18 +55,7 @@ class Bernoulli(Kind):
         return [ParamItem(f"{base}.p", self.p, "probability")]
 
     def check(self, spec: NetworkSpec, node_id: str, source: str) -> None:
-        states = spec.nodes[node_id].states
-        if len(states) != 2:
-            raise fail(
-                source, f"nodes.{node_id}.states", list(states), "a bernoulli node has two states"
-            )
-        if self.state not in states:
-            raise fail(
-                source,
-                f"nodes.{node_id}.distribution.state",
-                self.state,
-                f"expected one of {', '.join(states)}",
-            )
+        check_binary(spec, node_id, self.state, "bernoulli", source)
 
     def table(self, b: Build) -> FloatArray:
         p = b.column(f"nodes.{b.node_id}.distribution.p")
