@@ -12,21 +12,9 @@ from pathlib import Path
 import pytest
 
 from alsodds import Model, query
-from alsodds.cli import dashboard_script, main
+from alsodds.cli import dashboard_script
 from alsodds.network import pgmpy_posterior, read_network
-
-
-def run(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["alsodds", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.cli_run import run_cli as run
 
 
 def test_query_json_has_the_contract_fields_with_the_api_values(

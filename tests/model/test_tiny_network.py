@@ -11,15 +11,14 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import alsodds as M
-from alsodds.cli import main
 from alsodds.network import from_pgmpy, pgmpy_posterior, read_network, write_network
+from tests.cli_run import run_cli
 from tests.oracles import evidence_vectors, joint_by_enumeration, parse, posterior_from_joint
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny_priors.yaml"
@@ -181,14 +180,7 @@ def test_export_round_trip_keeps_states_and_answers(
 def _cli(
     args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["alsodds", "query", "--priors", str(TINY), *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(["query", "--priors", str(TINY), *args], capsys, monkeypatch)
 
 
 def test_cli_query_on_the_tiny_file(

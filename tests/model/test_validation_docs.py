@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from alsodds.cli import main
 from alsodds.inference import Model
 from alsodds.validation import all_passed, load_targets, run_validation, validation_markdown
+from tests.cli_run import run_cli as run
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "validation.md"
 REGENERATE = "alsodds validation --markdown > docs/validation.md"
-
-
-def run(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["alsodds", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_docs_validation_page_is_current(model: Model) -> None:
