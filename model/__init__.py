@@ -27,6 +27,7 @@ from alsodds.inference import (
     QueryResult,
     load_model,
     parse_answers,
+    posterior_and_evidence,
     posterior_matrix,
     query,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "parse_answers",
     "people",
     "plain_number",
+    "posterior_and_evidence",
     "posterior_matrix",
     "psa",
     "query",

@@ -17,9 +17,13 @@ How a call is evaluated:
   does less work): each step is one ``numpy.einsum`` over the factors that hold the variable,
   with integer labels renumbered per step, so a network may have any number of variables.
   The draw and set axes are always the last two, the innermost loops.
-- An intermediate whose largest entry falls below 2^-64 for some draw and set is divided by
-  a power of two (exact) and the exponent is kept; the result is the posterior together with
-  ``log P(evidence)``, so no product of likelihoods underflows.
+- A soft row with an entry below 2^-64 is multiplied into its node's own table before any
+  contraction (and that factor rescaled as below), so a row whose entries span hundreds of
+  orders of magnitude meets the probabilities it weights once, in range. Other rows stay
+  separate factors, which is cheaper when they vary across sets.
+- A factor (input or intermediate) whose largest entry falls below 2^-64 for some draw and
+  set is divided by a power of two (exact) and the exponent is kept; the result is the
+  posterior together with ``log P(evidence)``, so no product of likelihoods underflows.
 - Draws and sets are processed in chunks sized so that the plan's largest intermediate stays
   within a memory budget.
 
@@ -109,9 +113,14 @@ class Plan:
     steps: tuple[Step, ...]
 
     def peak_entries(self, draws: int, sets: int) -> int:
-        """Entries of the largest intermediate for a chunk of ``draws`` x ``sets``."""
+        """Entries of the largest factor (input or intermediate) for a chunk of
+        ``draws`` x ``sets``."""
+
+        def size(entries: int, d: bool, s: bool) -> int:
+            return entries * (draws if d else 1) * (sets if s else 1)
+
         return max(
-            (s.entries * (draws if s.scope[1] else 1) * (sets if s.scope[2] else 1))
+            max(size(s.entries, s.scope[1], s.scope[2]), *(size(*i) for i in s.inputs))
             for s in self.steps
         )
 
@@ -301,6 +310,8 @@ class _Factors:
     table_index: tuple[tuple[str, tuple[int | slice, ...]], ...]
     # per evidence factor: node and how it enters ("const", "sets" or "draws")
     evidence_kind: tuple[tuple[str, str], ...]
+    # rows multiplied into their node's table instead: node -> "const", "sets" or "draws"
+    folded: Mapping[str, str]
 
     @property
     def plan(self) -> Plan:
@@ -328,12 +339,15 @@ def _factors(structure: Structure, query: str, ev: _Evidence, sets: IntArray) ->
     var_id = {n: i for i, n in enumerate(variables)}
     scopes: list[Scope] = []
     index: list[tuple[str, tuple[int | slice, ...]]] = []
+    folded = {n: k for n, k in kinds if _spans_far(ev.rows[n][:, sets])}
     for node in keep:
         axes = (node, *structure.parents[node])
         idx: tuple[int | slice, ...] = (slice(None), *(hard.get(a, slice(None)) for a in axes))
-        scopes.append((tuple(var_id[a] for a in axes if a not in hard), True, False))
+        with_sets = folded.get(node, "const") != "const"
+        scopes.append((tuple(var_id[a] for a in axes if a not in hard), True, with_sets))
         index.append((node, idx))
-    for node, kind in kinds:
+    separate = tuple((n, k) for n, k in kinds if n not in folded)
+    for node, kind in separate:
         scopes.append(((var_id[node],), kind == "draws", kind != "const"))
     return _Factors(
         variables=variables,
@@ -341,8 +355,14 @@ def _factors(structure: Structure, query: str, ev: _Evidence, sets: IntArray) ->
         cards=tuple(structure.card(n) for n in variables),
         query=var_id[query],
         table_index=tuple(index),
-        evidence_kind=tuple(kinds),
+        evidence_kind=separate,
+        folded=folded,
     )
+
+
+def _spans_far(rows: FloatArray) -> bool:
+    """Whether some row has a positive entry below :data:`_RESCALE_BELOW` (rows peak at 1)."""
+    return bool(np.any((rows > 0) & (rows < _RESCALE_BELOW)))
 
 
 def _groups(structure: Structure, query: str, ev: _Evidence) -> list[tuple[IntArray, _Factors]]:
@@ -405,6 +425,28 @@ def _largest(ok: Callable[[int], bool], upper: int) -> int:
 
 
 # --------------------------------------------------------------------------- execution
+def _rescale(factor: FloatArray, exponent: IntArray) -> tuple[FloatArray, IntArray]:
+    """``factor`` scaled so each (draw, set) slice peaks in [1/2, 1) when its peak is below
+    :data:`_RESCALE_BELOW`, and ``exponent`` plus the powers of two taken out."""
+    k = factor.ndim - 2
+    top = factor.max(axis=tuple(range(k))) if k else factor
+    if top.min() >= _RESCALE_BELOW:
+        return factor, exponent
+    # Powers of two divide exactly; zero stays zero (impossible evidence).
+    _, e = np.frexp(top)
+    scaled: FloatArray = np.ldexp(factor, -e)
+    return scaled, exponent + e
+
+
+def _evidence_operand(arr: FloatArray, kind: str, sets: IntArray, draws: slice) -> FloatArray:
+    """One node's rows ``(N or 1, E, card)`` as an operand ``(card, draw, set)``."""
+    if kind == "const":
+        return arr[0, 0][:, None, None]
+    if kind == "sets":
+        return np.ascontiguousarray(arr[0, sets].T)[:, None, :]
+    return np.ascontiguousarray(np.moveaxis(arr[draws][:, sets], 2, 0))
+
+
 def _run(
     f: _Factors,
     tables: Mapping[str, FloatArray],
@@ -414,21 +456,21 @@ def _run(
 ) -> tuple[FloatArray, FloatArray]:
     """Posterior ``(card_q, n, e)`` and ``log P(evidence)`` ``(n, e)`` for one chunk."""
     operands: list[FloatArray] = []
+    exponent = np.zeros((1, 1), dtype=np.int64)
     for node, idx in f.table_index:
         t = tables[node]
         t = t[draws] if t.shape[0] > 1 else t
-        operands.append(np.moveaxis(t[idx], 0, -1)[..., None])
+        op = np.moveaxis(t[idx], 0, -1)[..., None]  # (node, *parents, draw, set)
+        kind = f.folded.get(node)
+        if kind is not None:
+            row = _evidence_operand(ev.rows[node], kind, sets, draws)
+            op = op * row.reshape(row.shape[:1] + (1,) * (op.ndim - 3) + row.shape[1:])
+        op, exponent = _rescale(op, exponent)
+        operands.append(op)
     for node, kind in f.evidence_kind:
-        arr = ev.rows[node]
-        if kind == "const":
-            operands.append(arr[0, 0][:, None, None])
-        elif kind == "sets":
-            operands.append(np.ascontiguousarray(arr[0, sets].T)[:, None, :])
-        else:
-            operands.append(np.ascontiguousarray(np.moveaxis(arr[draws][:, sets], 2, 0)))
+        operands.append(_evidence_operand(ev.rows[node], kind, sets, draws))
     plan = f.plan
     factors = dict(enumerate(operands))
-    exponent = np.zeros((1, 1), dtype=np.int64)
     next_id = len(operands)
     for step in plan.steps:
         args: list[Any] = []
@@ -436,13 +478,7 @@ def _run(
             args += [factors.pop(i), list(sub)]
         out: FloatArray = np.einsum(*args, list(step.output))
         if step is not plan.steps[-1]:
-            k = out.ndim - 2
-            top = out.max(axis=tuple(range(k))) if k else out
-            if top.min() < _RESCALE_BELOW:
-                # Powers of two divide exactly; zero stays zero (impossible evidence).
-                _, e = np.frexp(top)
-                np.ldexp(out, -e, out=out)
-                exponent = exponent + e
+            out, exponent = _rescale(out, exponent)
         factors[next_id] = out
         next_id += 1
     total = out.sum(axis=0)

@@ -313,6 +313,23 @@ def posterior_matrix(
     return out
 
 
+def posterior_and_evidence(
+    model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """Posterior P(query state | evidence_e) and ``log P(evidence_e)``, each ``(N, E)``.
+
+    Evidence of probability zero under a draw gives a NaN posterior and ``-inf``; nothing
+    underflows however unlikely the evidence (unlike :func:`joint_matrix`, whose absolute
+    probabilities can fall below the smallest double).
+    """
+    theta = model.point if theta is None else theta
+    post, logz = posterior_from_evidence(
+        model, _evidence_of(model, sets, theta), len(sets), theta, on_impossible="zero"
+    )
+    out: FloatArray = np.where(logz > -np.inf, post[:, :, 1], np.nan)
+    return out, logz
+
+
 def background_of(model: Model, answers: Answers) -> dict[str, Answer]:
     """The part of the answers that defines the baseline (age, sex, family history...)."""
     return {n: a for n, a in answers.items() if model.spec.nodes[n].role == "background"}

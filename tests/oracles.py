@@ -18,7 +18,13 @@ import numpy as np
 import yaml
 
 from alsodds.errors import EvidenceError
-from alsodds.inference import NOT_SURE, Answer, Model, joint_matrix, parse_answers
+from alsodds.inference import (
+    NOT_SURE,
+    Answer,
+    Model,
+    parse_answers,
+    posterior_and_evidence,
+)
 from alsodds.spec import NetworkSpec, default_priors_path, spec_from_data
 from alsodds.tables import FloatArray, ParameterSet, Structure
 
@@ -347,10 +353,9 @@ def find_sign_violations(
                 index.append((c, node, favoured, alt, k_fav, k_alt))
     if not sets:
         return []
-    joint = joint_matrix(model, sets, theta)
-    evidence_prob = joint.sum(axis=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        post = joint[:, :, 1] / evidence_prob
+    # Posteriors and log P(e) straight from the engine: an absolute joint can underflow.
+    post, log_evidence = posterior_and_evidence(model, sets, theta)
+    possible = log_evidence > -np.inf
     out: list[Violation] = []
     for c, node, favoured, alt, k_fav, k_alt in index:
         sign = spec.nodes[node].sign
@@ -359,7 +364,7 @@ def find_sign_violations(
         # on a yes/no node; on an ordinal node the pairs are already oriented.
         up = sign == "+" or spec.nodes[node].ordinal
         ok = p_s >= p_o - rtol * np.abs(p_o) if up else p_s <= p_o + rtol * np.abs(p_o)
-        ok |= (evidence_prob[:, k_fav] == 0.0) | (evidence_prob[:, k_alt] == 0.0)
+        ok |= ~possible[:, k_fav] | ~possible[:, k_alt]
         for z in np.flatnonzero(~ok):
             out.append(
                 Violation(
