@@ -317,7 +317,9 @@ def test_likelihoods_near_1e_300_agree_with_extended_precision(seed: int, tiny: 
     post, logz = engine.log_joint(s, tables, "q", {n: r[None] for n, r in evidence.items()})
     ref = longdouble_joint(s, tables, "q", evidence)
     total = ref.sum()
-    assert total < np.longdouble("1e-2000") * np.longdouble(tiny / 1e-300) ** 8  # far below the smallest double
+    assert (
+        total < np.longdouble("1e-2000") * np.longdouble(tiny / 1e-300) ** 8
+    )  # far below the smallest double
     np.testing.assert_allclose(post[0, 0], (ref / total).astype(np.float64), rtol=1e-12, atol=0)
     assert logz[0, 0] == pytest.approx(float(np.log(total)), rel=1e-12)
     # The absolute joint is honestly zero in double precision.
