@@ -440,11 +440,14 @@ def _rescale(factor: FloatArray, exponent: IntArray) -> tuple[FloatArray, IntArr
 
 def _evidence_operand(arr: FloatArray, kind: str, sets: IntArray, draws: slice) -> FloatArray:
     """One node's rows ``(N or 1, E, card)`` as an operand ``(card, draw, set)``."""
+    out: FloatArray
     if kind == "const":
-        return arr[0, 0][:, None, None]
-    if kind == "sets":
-        return np.ascontiguousarray(arr[0, sets].T)[:, None, :]
-    return np.ascontiguousarray(np.moveaxis(arr[draws][:, sets], 2, 0))
+        out = arr[0, 0][:, None, None]
+    elif kind == "sets":
+        out = np.ascontiguousarray(arr[0, sets].T)[:, None, :]
+    else:
+        out = np.ascontiguousarray(np.moveaxis(arr[draws][:, sets], 2, 0))
+    return out
 
 
 def _run(
