@@ -51,6 +51,8 @@ DEFAULT_CHUNK = 25_000
 DEFAULT_BUDGET = 64 * 2**20
 #: An intermediate whose largest entry drops below this is rescaled (see module notes).
 _RESCALE_BELOW = 2.0**-64
+#: A subset this far below the likeliest in :func:`subset_log_joint` is computed on its own.
+_ONE_BY_ONE_BELOW = 2.0**-900
 #: numpy.einsum accepts sublist labels 0..51; two are the draw and set axes.
 _MAX_STEP_VARIABLES = 50
 #: Cost of one einsum call, in multiply-adds, when deciding whether to split sets into groups.
@@ -143,7 +145,7 @@ class Plan:
 
 
 def _elimination_order(
-    scopes: Sequence[tuple[int, ...]], cards: Sequence[int], keep: int, fill: bool
+    scopes: Sequence[tuple[int, ...]], cards: Sequence[int], keep: tuple[int, ...], fill: bool
 ) -> tuple[int, ...]:
     """Greedy order on the interaction graph: fewest fill-in edges (``fill``) or smallest
     clique weight first, the other criterion breaking ties; never eliminates ``keep``."""
@@ -151,7 +153,7 @@ def _elimination_order(
     for sc in scopes:
         for u in sc:
             adj.setdefault(u, set()).update(x for x in sc if x != u)
-    remaining = set(adj) - {keep}
+    remaining = set(adj) - set(keep)
     order: list[int] = []
     cache: dict[int, tuple[int, int, int]] = {}
 
@@ -179,7 +181,7 @@ def _elimination_order(
 
 
 def _steps(
-    scopes: Sequence[Scope], cards: Sequence[int], query: int, order: Sequence[int]
+    scopes: Sequence[Scope], cards: Sequence[int], keep: tuple[int, ...], order: Sequence[int]
 ) -> tuple[Step, ...]:
     live: dict[int, Scope] = dict(enumerate(scopes))
     next_id = len(scopes)
@@ -221,12 +223,14 @@ def _steps(
         live[next_id] = step.scope
         next_id += 1
         steps.append(step)
-    steps.append(make(tuple(live), (query,)))
+    steps.append(make(tuple(live), keep))
     return tuple(steps)
 
 
 @lru_cache(maxsize=1024)
-def make_plan(scopes: tuple[Scope, ...], cards: tuple[int, ...], query: int) -> Plan:
+def make_plan(
+    scopes: tuple[Scope, ...], cards: tuple[int, ...], query: int | tuple[int, ...]
+) -> Plan:
     """The cheaper of the min-fill and min-weight elimination plans for these factors.
 
     Parameters
@@ -237,13 +241,14 @@ def make_plan(scopes: tuple[Scope, ...], cards: tuple[int, ...], query: int) -> 
     cards
         Number of states of each variable.
     query
-        The variable left in the output.
+        The variable left in the output, or several (their axes in this order).
     """
+    keep = (query,) if isinstance(query, int) else query
     plain = [sc[0] for sc in scopes]
     best: Plan | None = None
     for fill in (True, False):
-        order = _elimination_order(plain, cards, query, fill)
-        plan = Plan(order, _steps(scopes, cards, query, order))
+        order = _elimination_order(plain, cards, keep, fill)
+        plan = Plan(order, _steps(scopes, cards, keep, order))
         if best is None or plan.work(1, 1) < best.work(1, 1):
             best = plan
     assert best is not None
@@ -450,6 +455,24 @@ def _evidence_operand(arr: FloatArray, kind: str, sets: IntArray, draws: slice) 
     return out
 
 
+def _contract(
+    plan: Plan, operands: Sequence[FloatArray], exponent: IntArray
+) -> tuple[FloatArray, IntArray]:
+    """Run ``plan`` on ``operands``; the last step's factor and the powers of two taken out."""
+    factors = dict(enumerate(operands))
+    next_id = len(operands)
+    for step in plan.steps:
+        args: list[Any] = []
+        for i, sub in zip(step.operands, step.sublists, strict=True):
+            args += [factors.pop(i), list(sub)]
+        out: FloatArray = np.einsum(*args, list(step.output))
+        if step is not plan.steps[-1]:
+            out, exponent = _rescale(out, exponent)
+        factors[next_id] = out
+        next_id += 1
+    return out, exponent
+
+
 def _run(
     f: _Factors,
     tables: Mapping[str, FloatArray],
@@ -472,18 +495,7 @@ def _run(
         operands.append(op)
     for node, kind in f.evidence_kind:
         operands.append(_evidence_operand(ev.rows[node], kind, sets, draws))
-    plan = f.plan
-    factors = dict(enumerate(operands))
-    next_id = len(operands)
-    for step in plan.steps:
-        args: list[Any] = []
-        for i, sub in zip(step.operands, step.sublists, strict=True):
-            args += [factors.pop(i), list(sub)]
-        out: FloatArray = np.einsum(*args, list(step.output))
-        if step is not plan.steps[-1]:
-            out, exponent = _rescale(out, exponent)
-        factors[next_id] = out
-        next_id += 1
+    out, exponent = _contract(f.plan, operands, exponent)
     total = out.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         post: FloatArray = out / total
@@ -572,6 +584,105 @@ def joint(
     )
     out: FloatArray = post * np.exp(logz)[..., None]
     return out
+
+
+def subset_log_joint(
+    structure: Structure,
+    tables: Mapping[str, FloatArray],
+    query: str,
+    base: Mapping[str, FloatArray],
+    players: Mapping[str, FloatArray],
+    *,
+    budget: int = DEFAULT_BUDGET,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`log_joint` for the ``base`` answers plus every subset of the ``players``' answers.
+
+    Set ``m`` (of ``2^k``) holds player ``i``'s row when bit ``i`` of ``m`` is set. Instead of
+    contracting ``2^k`` sets one by one, each player gets a two-state switch variable (off: a
+    row of ones, on: its row) that stays in the output, so work shared by many subsets is done
+    once: summing out a finding costs twice its table, not ``2^k`` times. Subsets whose
+    probability falls below the smallest double relative to the likeliest one are computed
+    again one by one with :func:`log_joint`.
+
+    Parameters
+    ----------
+    tables
+        node -> ``(1, card, *parent_cards)`` (one draw).
+    base
+        node -> likelihood ``(card,)`` shared by every subset.
+    players
+        node -> likelihood ``(card,)``; at most 24 players, none of them the query or in
+        ``base``.
+
+    Returns
+    -------
+    posterior, log_evidence
+        ``(2^k, card(query))`` and ``(2^k,)``.
+
+    Raises
+    ------
+    EvidenceError
+        If some subset's evidence has probability zero.
+    """
+    names = list(players)
+    if query in players or set(players) & set(base) or len(names) > 24:
+        raise RequestError("players must be at most 24 nodes, not the query nor a base answer")
+    if any(np.shape(t)[0] != 1 for t in tables.values()):
+        raise RequestError("subset_log_joint takes the tables of a single draw")
+    given = _prepare(structure, tables, {n: np.asarray(r)[None] for n, r in base.items()}).rows
+    rows = _prepare(structure, tables, {n: np.asarray(r)[None] for n, r in players.items()}).rows
+    hard = {
+        n: int(np.argmax(r[0, 0]))
+        for n, r in given.items()
+        if np.count_nonzero(r[0, 0]) == 1 and n != query
+    }
+    keep_nodes = ancestral_set(structure, {query, *given, *names})
+    variables = tuple(n for n in keep_nodes if n not in hard)
+    var_id = {n: i for i, n in enumerate(variables)}
+    k = len(names)
+    switch = {n: len(variables) + i for i, n in enumerate(names)}
+    cards = tuple(structure.card(n) for n in variables) + (2,) * k
+    scopes: list[Scope] = []
+    operands: list[FloatArray] = []
+    exponent = np.zeros((1, 1), dtype=np.int64)
+    for node in keep_nodes:
+        axes = (node, *structure.parents[node])
+        op = tables[node][(0, *(hard.get(a, slice(None)) for a in axes))]
+        if node in given and node not in hard:  # soft: folded into the node's own table
+            op = op * given[node][0, 0].reshape((-1,) + (1,) * (op.ndim - 1))
+        op, exponent = _rescale(op[..., None, None], exponent)
+        scopes.append((tuple(var_id[a] for a in axes if a not in hard), False, False))
+        operands.append(op)
+    for n in names:
+        row = rows[n][0, 0]
+        scopes.append(((var_id[n], switch[n]), False, False))
+        operands.append(np.stack([np.ones_like(row), row], axis=1)[..., None, None])
+    keep = (var_id[query], *(switch[n] for n in reversed(names)))
+    plan = make_plan(tuple(scopes), cards, keep)
+    if 8 * plan.peak_entries(1, 1) > budget:
+        raise RequestError(
+            f"the subsets of {k} answers need {8 * plan.peak_entries(1, 1):,} bytes at once, "
+            f"over the memory budget of {budget:,} bytes"
+        )
+    out, exponent = _contract(plan, operands, exponent)
+    # Axes (query, switch k-1, ..., switch 0): row-major order is the subset mask.
+    joint = out[..., 0, 0].reshape(structure.card(query), 1 << k).T
+    total = joint.sum(axis=1)
+    post = np.zeros_like(joint)
+    logz = np.full(1 << k, -np.inf)
+    # Far below the likeliest subset, terms may have lost bits to subnormal products.
+    ok = total > total.max() * _ONE_BY_ONE_BELOW
+    post[ok] = joint[ok] / total[ok, None]
+    logz[ok] = np.log(total[ok]) + float(exponent.item()) * math.log(2.0)
+    redo = np.flatnonzero(~ok)
+    if redo.size:
+        masks = ((redo[:, None] >> np.arange(k)) & 1).astype(bool)
+        evidence = {n: np.broadcast_to(np.asarray(r), (redo.size, len(r))) for n, r in base.items()}
+        for i, n in enumerate(names):
+            evidence[n] = np.where(masks[:, i, None], rows[n][0, 0], 1.0)
+        p, z = log_joint(structure, tables, query, evidence, budget=budget)
+        post[redo], logz[redo] = p[0], z[0]
+    return post, logz
 
 
 @dataclass(frozen=True)

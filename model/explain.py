@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from alsodds import engine
 from alsodds.errors import RequestError
 from alsodds.inference import (
     Answer,
@@ -21,7 +22,6 @@ from alsodds.inference import (
     QueryResult,
     answer_vector,
     background_of,
-    joint_from_evidence,
     joint_matrix,
     log_odds_from_joint,
     log_odds_matrix,
@@ -100,23 +100,24 @@ def shapley_from_values(values: FloatArray) -> FloatArray:
     return out
 
 
-def subset_joint(model: Model, answers: Answers, base: Answers, players: list[str]) -> FloatArray:
-    """Joint ``(1, 2^k, 2)`` for ``base + S`` over every subset S of ``players``.
+def subset_log_odds(
+    model: Model, answers: Answers, base: Answers, players: list[str]
+) -> FloatArray:
+    """Log-odds of the query state for ``base + S``, over every subset S of ``players``.
 
-    Evidence row ``m`` holds player ``i``'s likelihood when bit ``i`` of ``m`` is set and
-    ones otherwise; built with array operations, not one dictionary per subset.
+    Entry ``m`` (of ``2^k``) includes player ``i`` when bit ``i`` of ``m`` is set; all
+    subsets come from one contraction (:func:`alsodds.engine.subset_log_joint`).
     """
     theta = model.point
-    masks = np.arange(1 << len(players))
-    evidence: dict[str, FloatArray] = {}
-    for node, answer in base.items():
-        vec = answer_vector(model, answer, theta)[0]
-        evidence[node] = np.broadcast_to(vec, (len(masks), len(vec)))
-    for i, node in enumerate(players):
-        vec = answer_vector(model, answers[node], theta)[0]
-        chosen = ((masks >> i) & 1).astype(bool)[:, None]
-        evidence[node] = np.where(chosen, vec[None, :], 1.0)
-    return joint_from_evidence(model, evidence, len(masks))
+    post, _ = engine.subset_log_joint(
+        model.structure,
+        model.tables,
+        model.query_node,
+        {n: answer_vector(model, a, theta)[0] for n, a in base.items()},
+        {n: answer_vector(model, answers[n], theta)[0] for n in players},
+    )
+    k = model.query_index
+    return log_odds_from_joint(np.stack([post.sum(axis=1) - post[:, k], post[:, k]], axis=1))
 
 
 def shapley(model: Model, answers: Mapping[str, AnswerInput]) -> ShapleyResult:
@@ -134,7 +135,7 @@ def shapley(model: Model, answers: Mapping[str, AnswerInput]) -> ShapleyResult:
             f"{len(players)} answered findings; exact Shapley values are limited to "
             f"{MAX_SHAPLEY_PLAYERS}"
         )
-    values = log_odds_from_joint(subset_joint(model, parsed, base, players))[0]
+    values = subset_log_odds(model, parsed, base, players)
     phi = shapley_from_values(values)
     contributions = tuple(
         sorted(

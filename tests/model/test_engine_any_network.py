@@ -8,6 +8,7 @@ enumeration with itertools, and an enumeration in extended precision (``numpy.lo
 from __future__ import annotations
 
 import itertools
+import math
 import tracemalloc
 import warnings
 from typing import Any
@@ -324,3 +325,82 @@ def test_likelihoods_near_1e_300_agree_with_extended_precision(seed: int, tiny: 
     assert logz[0, 0] == pytest.approx(float(np.log(total)), rel=1e-12)
     # The absolute joint is honestly zero in double precision.
     assert np.all(engine.joint(s, tables, "q", {n: r[None] for n, r in evidence.items()}) == 0.0)
+
+
+# --------------------------------------------------------------------------- subset games
+def flat_subsets(
+    s: Structure,
+    tables: dict[str, FloatArray],
+    query: str,
+    base: dict[str, FloatArray],
+    players: dict[str, FloatArray],
+) -> tuple[FloatArray, FloatArray]:
+    """The 2^k sets laid out one by one for :func:`engine.log_joint`."""
+    masks = np.arange(1 << len(players))
+    evidence = {n: np.repeat(r[None], masks.size, axis=0) for n, r in base.items()}
+    for i, (n, r) in enumerate(players.items()):
+        evidence[n] = np.where(((masks >> i) & 1).astype(bool)[:, None], r, 1.0)
+    post, logz = engine.log_joint(s, tables, query, evidence)
+    return post[0], logz[0]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_subset_games_equal_every_subset_contracted_on_its_own(seed: int) -> None:
+    rng = np.random.default_rng(300 + seed)
+    s, _ = random_network(60, seed)
+    tables = random_tables(s, rng)
+    nodes = list(s.nodes)
+    picked = rng.choice(len(nodes), size=12, replace=False)
+    query = nodes[picked[0]]
+    base = {nodes[picked[1]]: one_hot(s.card(nodes[picked[1]]), 0)[0]}
+    base[nodes[picked[2]]] = rng.uniform(0.1, 1.0, s.card(nodes[picked[2]]))  # soft
+    players: dict[str, FloatArray] = {}
+    for j in picked[3:]:
+        card = s.card(nodes[j])
+        hard = rng.random() < 0.6
+        players[nodes[j]] = one_hot(card, int(rng.integers(card)))[0] if hard else rng.random(card)
+    post, logz = engine.subset_log_joint(s, tables, query, base, players)
+    ref_post, ref_logz = flat_subsets(s, tables, query, base, players)
+    np.testing.assert_allclose(post, ref_post, rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(logz, ref_logz, rtol=1e-12)
+
+
+def test_subsets_far_below_the_likeliest_are_computed_on_their_own() -> None:
+    """Three answers whose possible states carry likelihoods near 1e-200: with all three the
+    subset's probability is ~1e-600, below the smallest double relative to the likeliest
+    subset, yet its posterior keeps full precision (extended precision where available)."""
+    rng = np.random.default_rng(7)
+    s = dense_network([2, 3, 2, 2, 3])
+    tables = random_tables(s, rng)
+    q, *rest = s.nodes
+    players: dict[str, FloatArray] = {}
+    for node in (rest[0], rest[2], rest[3]):
+        t = tables[node]
+        t[0, 0] = 0.0  # the state with likelihood 1 is impossible: only the tiny ones remain
+        t[0] /= t[0].sum(axis=0, keepdims=True)
+        players[node] = np.array([1.0, *(rng.uniform(0.5, 2.0, s.card(node) - 1) * 1e-200)])
+    post, logz = engine.subset_log_joint(s, tables, q, {}, players)
+    ref_post, ref_logz = flat_subsets(s, tables, q, {}, players)
+    assert ref_logz[-1] < math.log(2.0**-1074)
+    np.testing.assert_allclose(post, ref_post, rtol=1e-12)
+    np.testing.assert_allclose(logz, ref_logz, rtol=1e-12)
+    if LONG.minexp <= -16000:
+        ref = longdouble_joint(s, tables, q, players)
+        np.testing.assert_allclose(post[-1], (ref / ref.sum()).astype(np.float64), rtol=1e-12)
+
+
+def test_a_subset_of_probability_zero_raises() -> None:
+    s = chain(4)
+    tables = random_tables(s, np.random.default_rng(0))
+    tables["c1"][0, :, 0] = [1.0, 0.0]  # c1 = b is impossible when c0 = a
+    with pytest.raises(EvidenceError, match="probability zero"):
+        engine.subset_log_joint(
+            s, tables, "c3", {"c0": np.array([1.0, 0.0])}, {"c1": np.array([0.0, 1.0])}
+        )
+
+
+def test_subset_games_refuse_the_query_as_a_player() -> None:
+    s = chain(3)
+    tables = random_tables(s, np.random.default_rng(0))
+    with pytest.raises(RequestError, match="players"):
+        engine.subset_log_joint(s, tables, "c0", {}, {"c0": np.array([1.0, 0.0])})
