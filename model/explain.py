@@ -22,10 +22,10 @@ from alsodds.inference import (
     QueryResult,
     answer_vector,
     background_of,
-    joint_matrix,
     log_odds_from_joint,
     log_odds_matrix,
     parse_answers,
+    posterior_and_evidence,
     query,
 )
 from alsodds.kinds import Rate, Weights
@@ -202,23 +202,24 @@ def next_questions(model: Model, answers: Mapping[str, AnswerInput]) -> list[Que
         for state in model.spec.nodes[node].states:
             sets.append({**parsed, node: Answer(node, state=state)})
             index.append((node, state))
-    j = joint_matrix(model, sets)[0]
-    evidence_prob = j.sum(axis=1)
-    with np.errstate(divide="ignore"):
-        lo = np.log(j[:, 1]) - np.log(j[:, 0])
+    # Posteriors and log P(e), never absolute joints: those underflow for unlikely answers.
+    post, logz = posterior_and_evidence(model, sets)
+    post, logz = post[0], logz[0]
+    lo = log_odds_from_joint(post)
     out: list[QuestionValue] = []
     for node in candidates:
         rows = [i for i, (n, _) in enumerate(index) if n == node]
         outcomes = tuple(
             Outcome(
                 state=index[i][1],
-                probability=float(evidence_prob[i + 1] / evidence_prob[0]),
-                posterior=float(j[i + 1, 1] / evidence_prob[i + 1]),
+                probability=float(np.exp(logz[i + 1] - logz[0])),
+                posterior=float(post[i + 1, 1]),
                 log_odds_change=float(lo[i + 1] - lo[0]),
             )
             for i in rows
         )
-        expected = sum(o.probability * abs(o.log_odds_change) for o in outcomes)
+        # An answer the current ones rule out (probability 0) adds nothing.
+        expected = sum(o.probability * abs(o.log_odds_change) for o in outcomes if o.probability)
         out.append(QuestionValue(node, model.spec.nodes[node].label, expected, outcomes))
     return sorted(out, key=lambda q: -q.expected_abs_log_odds_change)
 
@@ -263,8 +264,11 @@ def frequency_tree(
     if finding in parsed:
         raise RequestError(f"'{finding}' is already answered; leave it out to split by it")
     extra = parse_answers(model.spec, {finding: state})[finding]
-    j = joint_matrix(model, [parsed, {**parsed, finding: extra}])[0]
-    scale = population / j[0].sum()
+    post, logz = posterior_and_evidence(model, [parsed, {**parsed, finding: extra}])
+    # Joints relative to P(answers), from posteriors and log P(e) so nothing underflows.
+    share = np.exp(logz[0] - logz[0, 0])
+    j = np.nan_to_num(post[0]) * share[:, None]  # an impossible split gets no one
+    scale = float(population)
     return FrequencyTree(
         population=population,
         finding=finding,

@@ -316,9 +316,9 @@ def posterior_matrix(
 def posterior_and_evidence(
     model: Model, sets: Sequence[Answers], theta: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray]:
-    """Posterior P(query state | evidence_e) and ``log P(evidence_e)``, each ``(N, E)``.
+    """(P(not query state | e), P(query state | e)) ``(N, E, 2)`` and ``log P(e)`` ``(N, E)``.
 
-    Evidence of probability zero under a draw gives a NaN posterior and ``-inf``; nothing
+    Evidence of probability zero under a draw gives NaN posteriors and ``-inf``; nothing
     underflows however unlikely the evidence (unlike :func:`joint_matrix`, whose absolute
     probabilities can fall below the smallest double).
     """
@@ -326,7 +326,7 @@ def posterior_and_evidence(
     post, logz = posterior_from_evidence(
         model, _evidence_of(model, sets, theta), len(sets), theta, on_impossible="zero"
     )
-    out: FloatArray = np.where(logz > -np.inf, post[:, :, 1], np.nan)
+    out: FloatArray = np.where((logz > -np.inf)[..., None], post, np.nan)
     return out, logz
 
 

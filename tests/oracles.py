@@ -354,7 +354,8 @@ def find_sign_violations(
     if not sets:
         return []
     # Posteriors and log P(e) straight from the engine: an absolute joint can underflow.
-    post, log_evidence = posterior_and_evidence(model, sets, theta)
+    pair, log_evidence = posterior_and_evidence(model, sets, theta)
+    post = pair[:, :, 1]
     possible = log_evidence > -np.inf
     out: list[Violation] = []
     for c, node, favoured, alt, k_fav, k_alt in index:

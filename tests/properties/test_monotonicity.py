@@ -41,7 +41,7 @@ WIDENED = widened_model()
 
 def _posteriors(model: Model, sets: list[dict[str, Answer]], theta: FloatArray) -> FloatArray:
     """(N, E) posteriors; NaN where the evidence is impossible under a draw (P(e) = 0)."""
-    return posterior_and_evidence(model, sets, theta)[0]
+    return posterior_and_evidence(model, sets, theta)[0][:, :, 1]
 
 
 # Found by hypothesis (ci profile): soft evidence whose likelihoods are all subnormal (here
