@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import alsodds
 
 
@@ -18,12 +20,8 @@ def test_every_public_name_resolves_to_the_object_its_module_defines() -> None:
 
 
 def test_an_unknown_name_raises_attribute_error() -> None:
-    try:
+    with pytest.raises(AttributeError, match="no_such_name"):
         alsodds.no_such_name  # noqa: B018
-    except AttributeError as err:
-        assert "no_such_name" in str(err)
-    else:
-        raise AssertionError("expected AttributeError")
 
 
 def test_importing_the_package_and_querying_loads_no_explanation_modules() -> None:
