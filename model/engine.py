@@ -486,6 +486,8 @@ def _run(
     for node, idx in f.table_index:
         t = tables[node]
         t = t[draws] if t.shape[0] > 1 else t
+        # An axis of length 1 where a state is chosen was built for that state alone.
+        idx = tuple(0 if isinstance(i, int) and t.shape[a] == 1 else i for a, i in enumerate(idx))
         op = np.moveaxis(t[idx], 0, -1)[..., None]  # (node, *parents, draw, set)
         kind = f.folded.get(node)
         if kind is not None:
@@ -519,7 +521,9 @@ def log_joint(
     structure
         The graph.
     tables
-        node -> ``(N, card, *parent_cards)``; N is the same for every table (or 1).
+        node -> ``(N, card, *parent_cards)``; N is the same for every table (or 1). An
+        axis of length 1 belongs to a node hard-answered in every set, built for that
+        state alone (see :func:`alsodds.tables.build_tables`).
     query
         Node whose states index the last output axis.
     evidence

@@ -8,7 +8,7 @@ the order the node's distribution lists them (the same order pgmpy's ``TabularCP
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -109,6 +109,7 @@ def build_tables(
     theta: FloatArray,
     ps: ParameterSet | None = None,
     nodes: Iterable[str] | None = None,
+    fixed: Mapping[str, int] | None = None,
 ) -> dict[str, FloatArray]:
     """Conditional probability tables for every node, one per parameter draw.
 
@@ -122,6 +123,10 @@ def build_tables(
         The spec's parameter set (built if omitted).
     nodes
         Build only these tables (default: all).
+    fixed
+        Nodes known to be in one state index (hard answers shared by every evidence set):
+        a kind may give their axis only that state (length 1), to build less. Such tables
+        are for the engine only.
 
     Returns
     -------
@@ -149,15 +154,15 @@ def build_tables(
             built[node_id] = make(node_id)  # noqa: F821 (cleared only once the loop is done)
         return built[node_id]
 
-    def make(node_id: str) -> FloatArray:
+    def make(node_id: str, known: Mapping[str, int] | None = None) -> FloatArray:
         return spec.nodes[node_id].distribution.table(
-            Build(spec=spec, node_id=node_id, n=n, column=column, marginal=marginal)
+            Build(spec, node_id, n, column, marginal, known or {})
         )
 
     tables: dict[str, FloatArray] = {}
     for node_id in spec.nodes:
         if node_id in wanted:
-            table = built[node_id] if node_id in built else make(node_id)
+            table = built[node_id] if node_id in built else make(node_id, fixed)
             tables[node_id] = np.moveaxis(table, -1, 0)
     # make and marginal refer to each other: clear the cell so the draws and the built tables
     # are freed now, not at the next cyclic garbage collection (streamed PSA would pile them up).

@@ -9,7 +9,7 @@ of the package asks the kind; nothing outside :mod:`alsodds.kinds` branches on t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -70,6 +70,9 @@ class Build:
 
     ``column(path)`` is the ``(N,)`` row of draws of one parameter; ``marginal(node)`` the
     ``(card, N)`` population shares of a root node (for normalised relative factors).
+    ``fixed`` names nodes known to be in one state (hard answers shared by every evidence
+    set): a kind may then give the table only that state's slice on their axis (size 1),
+    which the engine reads as already sliced; a kind may also ignore it.
     """
 
     spec: NetworkSpec
@@ -77,6 +80,7 @@ class Build:
     n: int
     column: Callable[[str], FloatArray]
     marginal: Callable[[str], FloatArray]
+    fixed: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def node(self) -> NodeSpec:
@@ -84,6 +88,15 @@ class Build:
 
     def card(self, node_id: str) -> int:
         return len(self.spec.nodes[node_id].states)
+
+    def size(self, node_id: str) -> int:
+        """The axis length of ``node_id`` in a table built with :attr:`fixed`."""
+        return 1 if node_id in self.fixed else self.card(node_id)
+
+    def keep(self, node_id: str) -> slice | list[int]:
+        """Index selecting the states kept on ``node_id``'s axis."""
+        k = self.fixed.get(node_id)
+        return slice(None) if k is None else [k]
 
 
 def fail(source: str, field: str, value: object, allowed: str) -> PriorsError:
@@ -119,9 +132,10 @@ def check_binary(spec: NetworkSpec, node_id: str, state: str, kind: str, source:
 
 def binary(p_state: FloatArray, state_index: int) -> FloatArray:
     """Stack P(state) and its complement on a new leading axis (the node's own axis)."""
-    other = 1.0 - p_state
-    parts = [other, p_state] if state_index == 1 else [p_state, other]
-    return np.stack(parts, axis=0)
+    out = np.empty((2, *p_state.shape))
+    out[state_index] = p_state
+    np.subtract(1.0, p_state, out=out[1 - state_index])
+    return out
 
 
 class Kind(BaseModel):

@@ -112,7 +112,8 @@ class NoisyOr(Kind):
         k, n = len(parents), b.n
         off = (1.0 - b.column(f"nodes.{b.node_id}.distribution.leak")).reshape([1] * k + [n])
         gate_axis = parents.index(self.gate.node) if self.gate else None
-        acting = np.ones([b.card(p) for p in parents] + [n])
+        # Broadcasting grows the product one cause at a time: no full-size array of ones.
+        acting: FloatArray = np.ones([1] * k + [n])
         for axis, cause in enumerate(self.causes):
             states = b.spec.nodes[cause].states
             factor = np.ones((len(states), n))
@@ -124,15 +125,18 @@ class NoisyOr(Kind):
                 )
                 factor[states.index(st)] = 1.0 - b.column(path)
             view = [1] * k + [n]
-            view[axis] = len(states)
-            acting = acting * factor.reshape(view)
+            view[axis] = b.size(cause)
+            acting = acting * factor[b.keep(cause)].reshape(view)
         if self.gate is not None and gate_axis is not None:
             gstates = b.spec.nodes[self.gate.node].states
-            on = np.array([s in self.gate.states for s in gstates])
+            on = np.array([s in self.gate.states for s in gstates])[b.keep(self.gate.node)]
             view = [1] * k + [1]
-            view[gate_axis] = len(gstates)
+            view[gate_axis] = b.size(self.gate.node)
             acting = np.where(on.reshape(view), acting, 1.0)
-        return binary(1.0 - off * acting, b.node.states.index(self.state))
+        full = [b.size(p) for p in parents] + [n]
+        p_off = np.broadcast_to(off * acting, full)
+        table = binary(1.0 - p_off, b.node.states.index(self.state))
+        return table if b.node_id not in b.fixed else table[b.keep(b.node_id)]
 
     def leaning_state(self, node: NodeSpec) -> str | None:
         return self.state

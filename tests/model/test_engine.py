@@ -11,10 +11,19 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 
 from alsodds import engine
-from alsodds.inference import Answer, Model, parse_answers, posterior_matrix, query
+from alsodds.inference import (
+    Answer,
+    Model,
+    parse_answers,
+    posterior_and_evidence,
+    posterior_matrix,
+    query,
+)
+from alsodds.tables import build_tables
 from tests.oracles import RTOL, evidence_vectors
 
 # pgmpy announces API moves with FutureWarnings at import time; they are not ours to fix.
@@ -161,3 +170,60 @@ def test_query_baseline_and_likelihood_ratios_match_enumeration(
     expected_ratio = odds(p_all) / odds(brute_posterior(background))
     assert result.odds_ratio_vs_baseline == pytest.approx(expected_ratio, rel=1e-10, abs=0)
     assert result.per_100k == pytest.approx(p_all * 100_000, rel=1e-10, abs=0)
+
+
+# --------------------------------------------------------------------------- sliced tables
+def test_tables_built_for_shared_hard_answers_are_slices_of_the_full_ones(model: Model) -> None:
+    theta = np.vstack([model.params.lows, model.point[0], model.params.highs])
+    s = model.structure
+    fixed = {"age_band": 3, "weakness": 0, "als_form": 2}
+    full = build_tables(model.spec, theta, model.params)
+    sliced = build_tables(model.spec, theta, model.params, fixed=fixed)
+    shrunk = 0
+    for node in s.nodes:
+        t = sliced[node]
+        if t.shape == full[node].shape:
+            np.testing.assert_array_equal(t, full[node])
+            continue
+        shrunk += 1
+        axes = (node, *s.parents[node])
+        idx = tuple(
+            slice(fixed[a], fixed[a] + 1) if a in fixed and t.shape[1 + i] == 1 else slice(None)
+            for i, a in enumerate(axes)
+        )
+        np.testing.assert_array_equal(t, full[node][(slice(None), *idx)])
+    assert shrunk >= 5  # the noisy-OR children of these nodes were built smaller
+
+
+def test_posteriors_from_sliced_tables_equal_those_from_full_ones(model: Model) -> None:
+    rng = np.random.default_rng(5)
+    ps = model.params
+    theta = ps.lows + rng.random((50, len(ps))) * (ps.highs - ps.lows)
+    answers = parse_answers(
+        model.spec,
+        {
+            "age_band": "55_64",
+            "sex": "male",
+            "weakness": "no",
+            "fasciculations": "yes",
+            "emg": "not_sure",
+        },
+    )
+    shared = ("age_band", "sex", "weakness")
+    sets = [answers, {n: a for n, a in answers.items() if n in shared}]
+    # The API builds tables sliced to the answers every set shares...
+    post, logz = posterior_and_evidence(model, sets, theta)
+    # ...and the engine on full tables must agree.
+    full = build_tables(model.spec, theta, ps)
+    evidence = {
+        n: np.array(
+            [
+                [evidence_vectors(model, st, row).get(n, np.ones(s_card)) for st in sets]
+                for row in theta
+            ]
+        )
+        for n, s_card in ((n, model.structure.card(n)) for n in answers)
+    }
+    p_full, z_full = engine.log_joint(model.structure, full, model.query_node, evidence)
+    np.testing.assert_allclose(post[:, :, 1], p_full[:, :, model.query_index], rtol=1e-12)
+    np.testing.assert_allclose(logz, z_full, rtol=1e-12)
