@@ -27,6 +27,10 @@ How a call is evaluated:
 - Draws and sets are processed in chunks sized so that the plan's largest intermediate stays
   within a memory budget.
 
+:func:`subset_log_joint` answers a different question in one pass: the posterior for a set
+of base answers plus every subset of some further answers (what exact Shapley values need),
+with one two-state switch variable per further answer kept in the output.
+
 Likelihood rows matter only up to a constant each: every row is taken with its largest
 entry scaled to 1, and the joint is the joint under those rows.
 """
