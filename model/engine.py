@@ -61,6 +61,8 @@ _ONE_BY_ONE_BELOW = 2.0**-900
 _MAX_STEP_VARIABLES = 50
 #: Cost of one einsum call, in multiply-adds, when deciding whether to split sets into groups.
 _STEP_OVERHEAD = 20_000
+#: Below this many multiply-adds for all sets at once, splitting them is not considered.
+_SPLIT_WORTH = 4_000_000
 #: Beyond this many distinct answered-node patterns the sets are never split.
 _MAX_GROUPS = 32
 
@@ -378,6 +380,8 @@ def _groups(structure: Structure, query: str, ev: _Evidence) -> list[tuple[IntAr
     """Sets split by which nodes they answer, when that is cheaper than one contraction."""
     everything = np.arange(ev.n_sets)
     whole = _factors(structure, query, ev, everything)
+    if whole.plan.work(ev.n_draws, ev.n_sets) < _SPLIT_WORTH:
+        return [(everything, whole)]  # planning the groups would cost more than it saves
     mask = _observed(ev)
     patterns, which = np.unique(mask, axis=0, return_inverse=True)
     if len(patterns) == 1 or len(patterns) > _MAX_GROUPS:
