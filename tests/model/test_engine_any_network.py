@@ -404,3 +404,31 @@ def test_subset_games_refuse_the_query_as_a_player() -> None:
     tables = random_tables(s, np.random.default_rng(0))
     with pytest.raises(RequestError, match="players"):
         engine.subset_log_joint(s, tables, "c0", {}, {"c0": np.array([1.0, 0.0])})
+
+
+# --------------------------------------------------------------------------- groups
+def test_sets_answering_different_nodes_are_split_only_when_the_work_repays_it() -> None:
+    s = grid(4)
+    tables = random_tables(s, np.random.default_rng(11))
+    answered = [n for n in s.nodes if n != "g0_0"]
+    rng = np.random.default_rng(12)
+
+    def evidence(n_sets: int) -> dict[str, FloatArray]:
+        # Even sets answer every node, odd sets only the last one.
+        out = {}
+        for n in answered:
+            rows = one_hot(2, int(rng.integers(2)), n_sets)
+            if n != answered[-1]:
+                rows[1::2] = 1.0
+            out[n] = rows
+        return out
+
+    small = evidence(4)
+    assert len(engine.describe(s, tables, "g0_0", small)) == 1  # not worth planning twice
+    big = evidence(40_000)
+    plans = engine.describe(s, tables, "g0_0", big)
+    assert sorted(p.sets for p in plans) == [20_000, 20_000]
+    post, _ = engine.log_joint(s, tables, "g0_0", big)
+    for e in (0, 1, 39_998, 39_999):
+        one, _ = engine.log_joint(s, tables, "g0_0", {n: r[[e]] for n, r in big.items()})
+        np.testing.assert_allclose(post[0, e], one[0, 0], rtol=1e-12)
