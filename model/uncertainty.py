@@ -59,19 +59,15 @@ def _sets(model: Model, answers: Mapping[str, AnswerInput]) -> list[Answers]:
 def sample_parameters(model: Model, n: int, rng: np.random.Generator) -> FloatArray:
     """``n`` parameter draws, shape ``(n, P)``: triangular(low, value, high) per parameter.
 
-    Drawn by inverting the triangular CDF; the result is a view of parameter-major memory,
-    which is the layout :func:`model.tables.build_tables` reads fastest.
+    Drawn by numpy's triangular sampler (parameters fixed at one value are copied); the
+    result is a view of parameter-major memory, which is the layout
+    :func:`model.tables.build_tables` reads fastest.
     """
     ps = model.params
     vary = ps.highs > ps.lows
     a, c, b = ps.lows[vary, None], ps.values[vary, None], ps.highs[vary, None]
-    u = rng.random((int(vary.sum()), n))
-    lower = u < (c - a) / (b - a)
-    # One square root per draw: a + sqrt(u (b-a)(c-a)) below the mode, b - sqrt((1-u)(b-a)(b-c))
-    # above it.
-    root = np.sqrt(np.where(lower, u * (c - a), (1.0 - u) * (b - c)) * (b - a))
     out = np.repeat(ps.values[:, None], n, axis=1)
-    out[vary] = np.where(lower, a + root, b - root)
+    out[vary] = rng.triangular(a, c, b, size=(int(vary.sum()), n))
     return out.T
 
 
