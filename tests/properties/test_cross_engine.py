@@ -56,6 +56,10 @@ def _assert_rel(a: FloatArray, b: FloatArray, rtol: float = RTOL) -> None:
 
 
 # --------------------------------------------------------------------------- ALS network
+#: Below this a likelihood times a chain of small probabilities can leave double's range.
+TINY_LIKELIHOOD = 2.0**-900
+
+
 def _batched_vs_brute(model: Model, theta: FloatArray, context: dict[str, Answer]) -> None:
     tables = build_tables(model.spec, theta, model.params)
     # Posteriors and log P(e), not absolute joints (those underflow for unlikely evidence).
@@ -64,9 +68,13 @@ def _batched_vs_brute(model: Model, theta: FloatArray, context: dict[str, Answer
     for z in range(theta.shape[0]):
         one = {n: t[z : z + 1] for n, t in tables.items()}
         vectors = evidence_vectors(model, context, theta[z])
-        # In extended precision: subnormal likelihoods times small probabilities would lose
-        # their digits in a double-precision enumeration.
-        brute = joint_by_core_enumeration(model.structure, one, model.query_node, vectors)[0]
+        # In extended precision when a likelihood is tiny: subnormal likelihoods times small
+        # probabilities would lose their digits in a double-precision enumeration (which is
+        # several times faster, so it is used otherwise).
+        tiny = any(np.any((v > 0) & (v < TINY_LIKELIHOOD)) for v in vectors.values())
+        dtype = np.longdouble if tiny else np.float64
+        brute = joint_by_core_enumeration(model.structure, one, model.query_node, vectors, dtype)
+        brute = brute[0]
         total = brute.sum()
         if total == 0.0:  # impossible evidence under this draw
             assert log_evidence[z, 0] == -np.inf
