@@ -45,6 +45,7 @@ from alsodds.errors import AlsoddsError  # noqa: E402
 from alsodds.inference import (  # noqa: E402
     Model,
     _evidence_of,
+    _shared_hard_answers,
     background_of,
     log_odds_matrix,
     parse_answers,
@@ -221,8 +222,11 @@ def bench_limit(model: Model, answers: dict[str, str]) -> float:
     sets = [parsed, background_of(model, parsed)]
     chunk = eng.table_chunk(model.structure)
     theta = sample_parameters(model, chunk, np.random.default_rng(0))
-    tables = build_tables(model.spec, theta, model.params)
     evidence = _evidence_of(model, sets, theta)
+    # The tables PSA builds: the answered nodes' ancestors, sliced to the shared answers.
+    needed = eng.ancestral_set(model.structure, {model.query_node, *evidence})
+    fixed = _shared_hard_answers(evidence, model.query_node)
+    tables = build_tables(model.spec, theta, model.params, needed, fixed)
     groups = eng.describe(model.structure, tables, model.query_node, evidence)
     work = sum(g.plan.work(chunk, g.sets) for g in groups) / chunk
     moved = sum(g.plan.moved_bytes(chunk, g.sets) for g in groups) / chunk
@@ -238,7 +242,7 @@ def bench_limit(model: Model, answers: dict[str, str]) -> float:
 
     def building() -> None:
         for _ in range(n_chunks):
-            build_tables(model.spec, theta, model.params)
+            build_tables(model.spec, theta, model.params, needed, fixed)
 
     def contracting() -> None:
         for _ in range(n_chunks):
