@@ -45,7 +45,6 @@ from alsodds.errors import AlsoddsError  # noqa: E402
 from alsodds.inference import (  # noqa: E402
     Model,
     _evidence_of,
-    _shared_hard_answers,
     background_of,
     log_odds_matrix,
     parse_answers,
@@ -225,7 +224,7 @@ def bench_limit(model: Model, answers: dict[str, str]) -> float:
     evidence = _evidence_of(model, sets, theta)
     # The tables PSA builds: the answered nodes' ancestors, sliced to the shared answers.
     needed = eng.ancestral_set(model.structure, {model.query_node, *evidence})
-    fixed = _shared_hard_answers(evidence, model.query_node)
+    fixed = eng.shared_hard_answers(evidence, model.query_node)
     tables = build_tables(model.spec, theta, model.params, needed, fixed)
     groups = eng.describe(model.structure, tables, model.query_node, evidence)
     work = sum(g.plan.work(chunk, g.sets) for g in groups) / chunk

@@ -301,6 +301,18 @@ def _prepare(
     return _Evidence(rows, n_draws, n_sets)
 
 
+def shared_hard_answers(evidence: Mapping[str, FloatArray], query: str) -> dict[str, int]:
+    """Nodes (other than the query) answered in the same single state in every set and draw:
+    the answers the engine slices into the tables (and tables may be built for alone)."""
+    out: dict[str, int] = {}
+    for node, rows in evidence.items():
+        flat = np.asarray(rows).reshape(-1, np.shape(rows)[-1])
+        first = flat[0]
+        if node != query and np.count_nonzero(first) == 1 and np.all(flat == first):
+            out[node] = int(np.argmax(first))
+    return out
+
+
 def _observed(ev: _Evidence) -> NDArray[np.bool_]:
     """For each set, which evidence nodes it answers (their row is not all ones)."""
     mask = np.ones((ev.n_sets, len(ev.rows)), dtype=bool)
@@ -643,11 +655,7 @@ def subset_log_joint(
         raise RequestError("subset_log_joint takes the tables of a single draw")
     given = _prepare(structure, tables, {n: np.asarray(r)[None] for n, r in base.items()}).rows
     rows = _prepare(structure, tables, {n: np.asarray(r)[None] for n, r in players.items()}).rows
-    hard = {
-        n: int(np.argmax(r[0, 0]))
-        for n, r in given.items()
-        if np.count_nonzero(r[0, 0]) == 1 and n != query
-    }
+    hard = shared_hard_answers(given, query)
     keep_nodes = ancestral_set(structure, {query, *given, *names})
     variables = tuple(n for n in keep_nodes if n not in hard)
     var_id = {n: i for i, n in enumerate(variables)}

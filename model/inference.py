@@ -231,7 +231,7 @@ def posterior_from_evidence(
     elif tables is None:
         # Only the query's and the answered nodes' ancestors matter; skip the other tables.
         needed = engine.ancestral_set(model.structure, {model.query_node, *evidence})
-        fixed = _shared_hard_answers(evidence, model.query_node)
+        fixed = engine.shared_hard_answers(evidence, model.query_node)
         tables = build_tables(model.spec, theta, model.params, needed, fixed)
     if not evidence:
         # No answers anywhere: a neutral likelihood on the query keeps one row per set.
@@ -241,17 +241,6 @@ def posterior_from_evidence(
     )
     k = model.query_index
     return np.stack([post.sum(axis=2) - post[:, :, k], post[:, :, k]], axis=2), logz
-
-
-def _shared_hard_answers(evidence: Mapping[str, FloatArray], query: str) -> dict[str, int]:
-    """Nodes (other than the query) answered in the same single state in every set."""
-    out: dict[str, int] = {}
-    for node, rows in evidence.items():
-        flat = np.asarray(rows).reshape(-1, np.shape(rows)[-1])
-        first = flat[0]
-        if node != query and np.count_nonzero(first) == 1 and np.all(flat == first):
-            out[node] = int(np.argmax(first))
-    return out
 
 
 def joint_from_evidence(
