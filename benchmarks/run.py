@@ -44,8 +44,8 @@ from alsodds import load_model, next_questions, psa, query, shapley  # noqa: E40
 from alsodds.errors import AlsoddsError  # noqa: E402
 from alsodds.inference import (  # noqa: E402
     Model,
-    _evidence_of,
     background_of,
+    evidence_of,
     log_odds_matrix,
     parse_answers,
 )
@@ -221,7 +221,7 @@ def bench_limit(model: Model, answers: dict[str, str]) -> float:
     sets = [parsed, background_of(model, parsed)]
     chunk = eng.table_chunk(model.structure)
     theta = sample_parameters(model, chunk, np.random.default_rng(0))
-    evidence = _evidence_of(model, sets, theta)
+    evidence = evidence_of(model, sets, theta)
     # The tables PSA builds: the answered nodes' ancestors, sliced to the shared answers.
     needed = eng.ancestral_set(model.structure, {model.query_node, *evidence})
     fixed = eng.shared_hard_answers(evidence, model.query_node)

@@ -518,6 +518,7 @@ def flip_cmd(
 
 # The settings of the project's .streamlit/config.toml, as flags: an installed copy has no
 # such folder, and flags win over any config the user's working folder happens to hold.
+# A test keeps the two identical.
 APP_FLAGS: tuple[str, ...] = (
     "--server.address=localhost",
     "--server.headless=true",
@@ -529,8 +530,13 @@ APP_FLAGS: tuple[str, ...] = (
     "--server.enableCORS=true",
     "--server.maxUploadSize=1",
     "--server.enableStaticServing=false",
+    "--server.fileWatcherType=none",
     "--runner.magicEnabled=false",
+    "--runner.postScriptGC=false",
     "--logger.level=warning",
+    "--theme.base=light",
+    "--theme.primaryColor=#0B5CAD",
+    "--theme.textColor=#000000",
 )
 
 

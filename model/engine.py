@@ -313,6 +313,60 @@ def shared_hard_answers(evidence: Mapping[str, FloatArray], query: str) -> dict[
     return out
 
 
+@dataclass(frozen=True)
+class TableGroup:
+    """Evidence sets that share one build of the tables (see :func:`table_groups`)."""
+
+    sets: tuple[int, ...]
+    evidence: dict[str, FloatArray]
+    needed: tuple[str, ...]
+    fixed: dict[str, int]
+
+
+#: Table entries one extra build and contraction costs, when deciding to build per set.
+_BUILD_OVERHEAD = 500_000
+
+
+def table_entries(structure: Structure, nodes: Sequence[str], fixed: Mapping[str, int]) -> int:
+    """Entries per draw of the tables of ``nodes``, with ``fixed`` axes of length 1."""
+
+    def size(v: str) -> int:
+        return 1 if v in fixed else structure.card(v)
+
+    return sum(size(n) * math.prod(size(p) for p in structure.parents[n]) for n in nodes)
+
+
+def table_groups(
+    structure: Structure, query: str, evidence: Mapping[str, FloatArray], n_draws: int
+) -> list[TableGroup]:
+    """How to build tables for these evidence sets: once for all, or once per set.
+
+    One build must cover every set: only answers shared by all of them can be sliced in,
+    and a node answered in one set needs its whole table. Per set, each build is sliced to
+    that set's own hard answers and covers only its ancestors. The cheaper plan in table
+    entries (with :data:`_BUILD_OVERHEAD` per extra build) is returned; with one draw, or
+    many sets, always one build.
+    """
+    rows = {n: np.asarray(r) for n, r in evidence.items()}
+    n_sets = max((r.shape[-2] for r in rows.values()), default=1)
+
+    def group(sets: tuple[int, ...]) -> TableGroup:
+        idx = list(sets)
+        ev = {n: r[..., idx, :] for n, r in rows.items()}
+        ev = {n: r for n, r in ev.items() if not np.all(r == 1.0)}
+        needed = ancestral_set(structure, {query, *ev})
+        return TableGroup(sets, ev, needed, shared_hard_answers(ev, query))
+
+    whole = group(tuple(range(n_sets)))
+    if n_sets == 1 or n_draws == 1 or n_sets > _MAX_GROUPS:
+        return [whole]
+    alone = [group((e,)) for e in range(n_sets)]
+    cost_whole = n_draws * table_entries(structure, whole.needed, whole.fixed)
+    cost_alone = sum(n_draws * table_entries(structure, g.needed, g.fixed) for g in alone)
+    cost_alone += (n_sets - 1) * _BUILD_OVERHEAD
+    return alone if cost_alone < cost_whole else [whole]
+
+
 def _observed(ev: _Evidence) -> NDArray[np.bool_]:
     """For each set, which evidence nodes it answers (their row is not all ones)."""
     mask = np.ones((ev.n_sets, len(ev.rows)), dtype=bool)
@@ -738,16 +792,21 @@ def describe(
     return tuple(out)
 
 
-def table_chunk(structure: Structure, budget: int = DEFAULT_BUDGET) -> int:
+def table_chunk(
+    structure: Structure,
+    budget: int = DEFAULT_BUDGET,
+    groups: Sequence[TableGroup] | None = None,
+) -> int:
     """Draws per chunk so that one chunk's tables fit ``budget`` bytes while being built.
 
     Counts every table once plus four copies of the largest (the temporaries of building
-    one table); at least 1 and at most :data:`DEFAULT_CHUNK`.
+    one table); at least 1 and at most :data:`DEFAULT_CHUNK`. With ``groups`` (see
+    :func:`table_groups`), only the tables those builds make, at their sliced sizes.
     """
-    sizes = [
-        structure.card(n) * math.prod(structure.card(p) for p in structure.parents[n])
-        for n in structure.nodes
-    ]
+    if groups is None:
+        sizes = [table_entries(structure, [n], {}) for n in structure.nodes]
+    else:
+        sizes = [table_entries(structure, [n], g.fixed) for g in groups for n in g.needed]
     per_draw = 8 * (sum(sizes) + 4 * max(sizes, default=0))
     return max(1, min(DEFAULT_CHUNK, budget // max(per_draw, 1)))
 

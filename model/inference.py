@@ -229,10 +229,19 @@ def posterior_from_evidence(
     if tables is None and theta is model.point:
         tables = model.tables
     elif tables is None:
-        # Only the query's and the answered nodes' ancestors matter; skip the other tables.
-        needed = engine.ancestral_set(model.structure, {model.query_node, *evidence})
-        fixed = engine.shared_hard_answers(evidence, model.query_node)
-        tables = build_tables(model.spec, theta, model.params, needed, fixed)
+        # Only the query's and the answered nodes' ancestors matter, sliced to the hard
+        # answers: once for all sets, or once per set when that builds fewer entries.
+        groups = engine.table_groups(model.structure, model.query_node, evidence, len(theta))
+        if len(groups) > 1:
+            parts = [
+                posterior_from_evidence(model, g.evidence, 1, theta, None, on_impossible)
+                for g in groups
+            ]
+            order = np.argsort([e for g in groups for e in g.sets])
+            post = np.concatenate([p for p, _ in parts], axis=1)[:, order]
+            logz = np.concatenate([z for _, z in parts], axis=1)[:, order]
+            return post, logz
+        tables = build_tables(model.spec, theta, model.params, groups[0].needed, groups[0].fixed)
     if not evidence:
         # No answers anywhere: a neutral likelihood on the query keeps one row per set.
         evidence = {model.query_node: np.ones((n_sets, model.structure.card(model.query_node)))}
@@ -256,7 +265,9 @@ def joint_from_evidence(
     return out
 
 
-def _evidence_of(model: Model, sets: Sequence[Answers], theta: FloatArray) -> dict[str, FloatArray]:
+def evidence_of(model: Model, sets: Sequence[Answers], theta: FloatArray) -> dict[str, FloatArray]:
+    """The engine's likelihood arrays of some answer sets: node -> ``(E, card)``, or
+    ``(N, E, card)`` for a node whose "not sure" likelihood depends on the draws."""
     nodes = sorted({n for s in sets for n in s}, key=model.structure.nodes.index)
     return {n: _likelihood_rows(model, sets, n, theta) for n in nodes}
 
@@ -273,7 +284,7 @@ def joint_matrix(
     gives a row of zeros.
     """
     theta = model.point if theta is None else theta
-    return joint_from_evidence(model, _evidence_of(model, sets, theta), len(sets), theta, tables)
+    return joint_from_evidence(model, evidence_of(model, sets, theta), len(sets), theta, tables)
 
 
 def log_odds_from_joint(j: FloatArray) -> FloatArray:
@@ -294,7 +305,7 @@ def log_odds_matrix(
         If a set has probability zero under some draw.
     """
     theta = model.point if theta is None else theta
-    post, _ = posterior_from_evidence(model, _evidence_of(model, sets, theta), len(sets), theta)
+    post, _ = posterior_from_evidence(model, evidence_of(model, sets, theta), len(sets), theta)
     return log_odds_from_joint(post)
 
 
@@ -309,7 +320,7 @@ def posterior_matrix(
         If a set has probability zero under some draw.
     """
     theta = model.point if theta is None else theta
-    post, _ = posterior_from_evidence(model, _evidence_of(model, sets, theta), len(sets), theta)
+    post, _ = posterior_from_evidence(model, evidence_of(model, sets, theta), len(sets), theta)
     out: FloatArray = post[:, :, 1]
     return out
 
@@ -325,7 +336,7 @@ def posterior_and_evidence(
     """
     theta = model.point if theta is None else theta
     post, logz = posterior_from_evidence(
-        model, _evidence_of(model, sets, theta), len(sets), theta, on_impossible="zero"
+        model, evidence_of(model, sets, theta), len(sets), theta, on_impossible="zero"
     )
     out: FloatArray = np.where((logz > -np.inf)[..., None], post, np.nan)
     return out, logz

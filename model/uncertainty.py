@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from alsodds.engine import chunks, table_chunk
+from alsodds.engine import DEFAULT_CHUNK, chunks, table_chunk, table_groups
 from alsodds.errors import RequestError
 from alsodds.inference import (
     AnswerInput,
     Answers,
     Model,
     background_of,
+    evidence_of,
     log_odds_matrix,
     parse_answers,
 )
@@ -109,6 +110,19 @@ class PSAResult:
         }
 
 
+def _chunk(model: Model, sets: Sequence[Answers]) -> int:
+    """Draws per chunk for these evidence sets: their tables, as they will be built, fit
+    the engine's memory budget (the answered pattern, not the parameters, decides it)."""
+    s, q = model.structure, model.query_node
+    evidence = evidence_of(model, sets, model.point)
+    groups = table_groups(s, q, evidence, DEFAULT_CHUNK)
+    size = table_chunk(s, groups=groups)
+    if len(table_groups(s, q, evidence, size)) != len(groups):
+        # At this size one build for all sets is cheaper, and larger: size for that one.
+        size = table_chunk(s, groups=table_groups(s, q, evidence, 1))
+    return size
+
+
 def psa(
     model: Model,
     answers: Mapping[str, AnswerInput],
@@ -144,17 +158,19 @@ def psa(
     rng = np.random.default_rng(seed)
     post = np.empty(n_draws, dtype=np.float32)
     base = np.empty(n_draws, dtype=np.float32)
-    for sl in chunks(n_draws, chunk or table_chunk(model.structure)):
+    for sl in chunks(n_draws, chunk or _chunk(model, sets)):
         theta = sample_parameters(model, sl.stop - sl.start, rng)
         lo = log_odds_matrix(model, sets, theta)
         post[sl] = _expit(lo[:, 0])
         base[sl] = _expit(lo[:, 1])
         if progress is not None:
             progress(sl.stop, n_draws)
-    # The baseline draws are not returned: sort them in place instead of copying.
+    # The baseline draws are not returned: sort them in place, then reuse their buffer
+    # for the quantiles of ``post`` (kept in draw order), so no third array is allocated.
     baseline_median = float(np.median(base, overwrite_input=True))
+    np.copyto(base, post)
+    low, median, high = np.quantile(base, [0.025, 0.5, 0.975], overwrite_input=True)
     del base
-    low, median, high = np.quantile(post, [0.025, 0.5, 0.975])
     return PSAResult(
         n_draws=n_draws,
         seed=seed,
@@ -188,7 +204,7 @@ class TornadoBar:
 
 def _posteriors_for(model: Model, sets: list[Answers], theta: FloatArray) -> FloatArray:
     out = np.empty(theta.shape[0])
-    for sl in chunks(theta.shape[0], table_chunk(model.structure)):
+    for sl in chunks(theta.shape[0], _chunk(model, sets)):
         out[sl] = _expit(log_odds_matrix(model, sets, theta[sl])[:, 0])
     return out
 
@@ -339,7 +355,7 @@ def sobol(
 
     def evaluate(x: FloatArray) -> FloatArray:
         out = np.empty(x.shape[0])
-        for sl in chunks(x.shape[0], table_chunk(model.structure)):
+        for sl in chunks(x.shape[0], _chunk(model, sets)):
             theta = np.repeat(ps.point(), sl.stop - sl.start, axis=0)
             theta[:, idx] = x[sl]
             out[sl] = log_odds_matrix(model, sets, theta)[:, 0]

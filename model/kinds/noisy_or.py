@@ -23,7 +23,6 @@ from alsodds.kinds.base import (
     Kind,
     Param,
     ParamItem,
-    binary,
     check_binary,
     fail,
 )
@@ -133,10 +132,18 @@ class NoisyOr(Kind):
             view = [1] * k + [1]
             view[gate_axis] = b.size(self.gate.node)
             acting = np.where(on.reshape(view), acting, 1.0)
+        # Write P(off) straight into the table and take the complement in place: the table
+        # is the only full-size array built (this is most of the time PSA spends on tables).
         full = [b.size(p) for p in parents] + [n]
-        p_off = np.broadcast_to(off * acting, full)
-        table = binary(1.0 - p_off, b.node.states.index(self.state))
-        return table if b.node_id not in b.fixed else table[b.keep(b.node_id)]
+        present = b.node.states.index(self.state)
+        keep = b.keep(b.node_id)
+        kept = range(2) if isinstance(keep, slice) else keep
+        table = np.empty((len(kept), *full))
+        for row, s in enumerate(kept):
+            np.multiply(off, acting, out=table[row])
+            if s == present:
+                np.subtract(1.0, table[row], out=table[row])
+        return table
 
     def leaning_state(self, node: NodeSpec) -> str | None:
         return self.state

@@ -7,12 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from alsodds import Model, query
-from alsodds.cli import dashboard_script
+from alsodds.cli import APP_FLAGS, dashboard_script
 from alsodds.network import pgmpy_posterior, read_network
 from tests.cli_run import run_cli as run
 
@@ -241,3 +242,17 @@ def test_app_runs_the_installed_dashboard_on_this_machine_only(
     assert "--server.port=8765" in command
     assert "--server.address=localhost" in command
     assert "--browser.gatherUsageStats=false" in command
+
+
+def test_app_flags_are_the_settings_of_the_projects_streamlit_config() -> None:
+    config = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text())
+
+    def flag(value: object) -> str:
+        return str(value).lower() if isinstance(value, bool) else str(value)
+
+    from_file = {
+        f"--{section}.{key}={flag(value)}"
+        for section, options in config.items()
+        for key, value in options.items()
+    }
+    assert set(APP_FLAGS) == from_file

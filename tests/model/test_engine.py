@@ -18,6 +18,7 @@ from alsodds import engine
 from alsodds.inference import (
     Answer,
     Model,
+    evidence_of,
     parse_answers,
     posterior_and_evidence,
     posterior_matrix,
@@ -227,3 +228,54 @@ def test_posteriors_from_sliced_tables_equal_those_from_full_ones(model: Model) 
     p_full, z_full = engine.log_joint(model.structure, full, model.query_node, evidence)
     np.testing.assert_allclose(post[:, :, 1], p_full[:, :, model.query_index], rtol=1e-12)
     np.testing.assert_allclose(logz, z_full, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- table groups
+def _sets_full_and_background(model: Model) -> list[dict[str, Answer]]:
+    answers = parse_answers(
+        model.spec,
+        {
+            "age_band": "55_64",
+            "sex": "male",
+            "weakness": "no",
+            "atrophy": "no",
+            "fasciculations": "yes",
+            "feels_weak": "yes",
+            "cramps": "not_sure",
+        },
+    )
+    return [answers, {n: a for n, a in answers.items() if n in ("age_band", "sex")}]
+
+
+def test_many_draws_build_tables_per_set_and_agree_with_one_full_build(model: Model) -> None:
+    rng = np.random.default_rng(8)
+    ps = model.params
+    theta = ps.lows + rng.random((1_500, len(ps))) * (ps.highs - ps.lows)
+    sets = _sets_full_and_background(model)
+    evidence = evidence_of(model, sets, theta)
+    groups = engine.table_groups(model.structure, model.query_node, evidence, len(theta))
+    assert [g.sets for g in groups] == [(0,), (1,)]
+    assert "weakness" in groups[0].fixed and "weakness" not in groups[1].needed
+    assert engine.table_groups(model.structure, model.query_node, evidence, 1)[0].sets == (0, 1)
+    post, logz = posterior_and_evidence(model, sets, theta)
+    full = build_tables(model.spec, theta, ps)
+    p_full, z_full = engine.log_joint(model.structure, full, model.query_node, evidence)
+    np.testing.assert_allclose(post[:, :, 1], p_full[:, :, model.query_index], rtol=1e-12)
+    np.testing.assert_allclose(logz, z_full, rtol=1e-12)
+
+
+def test_chunk_for_sliced_tables_keeps_them_within_the_budget(model: Model) -> None:
+    sets = _sets_full_and_background(model)
+    evidence = evidence_of(model, sets, model.point)
+    s, q = model.structure, model.query_node
+    groups = engine.table_groups(s, q, evidence, engine.DEFAULT_CHUNK)
+    budget = 8 * 2**20
+    size = engine.table_chunk(s, budget, groups)
+    assert size > engine.table_chunk(s, budget)  # sliced tables are smaller than full ones
+    theta = np.repeat(model.point, size, axis=0)
+    built = sum(
+        t.nbytes
+        for g in groups
+        for t in build_tables(model.spec, theta, model.params, g.needed, g.fixed).values()
+    )
+    assert built <= budget
