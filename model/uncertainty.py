@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from alsodds.engine import DEFAULT_CHUNK, chunks, table_chunk, table_groups
+from alsodds.engine import DEFAULT_BUDGET, DEFAULT_CHUNK, chunks, table_chunk, table_groups
 from alsodds.errors import RequestError
 from alsodds.inference import (
     AnswerInput,
@@ -110,16 +110,16 @@ class PSAResult:
         }
 
 
-def _chunk(model: Model, sets: Sequence[Answers]) -> int:
+def draws_per_chunk(model: Model, sets: Sequence[Answers], budget: int = DEFAULT_BUDGET) -> int:
     """Draws per chunk for these evidence sets: their tables, as they will be built, fit
-    the engine's memory budget (the answered pattern, not the parameters, decides it)."""
+    ``budget`` bytes (the answered pattern, not the parameters, decides their sizes)."""
     s, q = model.structure, model.query_node
     evidence = evidence_of(model, sets, model.point)
     groups = table_groups(s, q, evidence, DEFAULT_CHUNK)
-    size = table_chunk(s, groups=groups)
+    size = table_chunk(s, budget, groups)
     if len(table_groups(s, q, evidence, size)) != len(groups):
         # At this size one build for all sets is cheaper, and larger: size for that one.
-        size = table_chunk(s, groups=table_groups(s, q, evidence, 1))
+        size = table_chunk(s, budget, table_groups(s, q, evidence, 1))
     return size
 
 
@@ -137,10 +137,10 @@ def psa(
     Parameters
     ----------
     n_draws
-        Number of parameter draws, streamed in chunks of ``chunk`` (default: as many as
-        keep one chunk's tables within the engine's memory budget). Memory is 8 bytes per
+        Number of parameter draws, streamed in chunks of ``chunk``. Memory is 8 bytes per
         draw (posteriors kept in single precision, relative error below 6e-8) plus one
-        chunk's work space.
+        chunk's work space; by default chunks are sized so that both together stay within
+        the engine's memory budget (64 MB), with at least a quarter of it for the work.
     seed
         Same seed, draws and chunk size give identical results.
     threshold
@@ -158,7 +158,10 @@ def psa(
     rng = np.random.default_rng(seed)
     post = np.empty(n_draws, dtype=np.float32)
     base = np.empty(n_draws, dtype=np.float32)
-    for sl in chunks(n_draws, chunk or _chunk(model, sets)):
+    # The kept draws count against the memory budget: with many draws, smaller chunks
+    # (never a work space below a quarter of the budget).
+    budget = max(DEFAULT_BUDGET // 4, DEFAULT_BUDGET - 8 * n_draws)
+    for sl in chunks(n_draws, chunk or draws_per_chunk(model, sets, budget)):
         theta = sample_parameters(model, sl.stop - sl.start, rng)
         lo = log_odds_matrix(model, sets, theta)
         post[sl] = _expit(lo[:, 0])
@@ -204,7 +207,7 @@ class TornadoBar:
 
 def _posteriors_for(model: Model, sets: list[Answers], theta: FloatArray) -> FloatArray:
     out = np.empty(theta.shape[0])
-    for sl in chunks(theta.shape[0], _chunk(model, sets)):
+    for sl in chunks(theta.shape[0], draws_per_chunk(model, sets)):
         out[sl] = _expit(log_odds_matrix(model, sets, theta[sl])[:, 0])
     return out
 
@@ -355,7 +358,7 @@ def sobol(
 
     def evaluate(x: FloatArray) -> FloatArray:
         out = np.empty(x.shape[0])
-        for sl in chunks(x.shape[0], _chunk(model, sets)):
+        for sl in chunks(x.shape[0], draws_per_chunk(model, sets)):
             theta = np.repeat(ps.point(), sl.stop - sl.start, axis=0)
             theta[:, idx] = x[sl]
             out[sl] = log_odds_matrix(model, sets, theta)[:, 0]
