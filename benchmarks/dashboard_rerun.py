@@ -77,9 +77,24 @@ def _research() -> None:
     research.render()
 
 
+def open_group_of(at: AppTest, node: str) -> None:
+    """Open the question group holding ``node`` (a rerun of its own, not timed)."""
+    from alsodds import load_model
+    from alsodds.dashboard.views.situation import GROUPS_KEY
+    from alsodds.dashboard.words import group_title, grouped
+
+    if not any(r.key == f"q_{node}" for r in at.radio):
+        spec = load_model().spec
+        at.session_state[GROUPS_KEY] = next(
+            group_title(g) for g, nodes in grouped(spec) if node in nodes
+        )
+        at.run()
+
+
 def timed_changes(at: AppTest, changes: Sequence[tuple[str, str]]) -> list[float]:
     out = []
     for node, state in changes:
+        open_group_of(at, node)
         at.radio(key=f"q_{node}").set_value(state)
         start = time.perf_counter()
         at.run()

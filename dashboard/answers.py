@@ -6,7 +6,7 @@ bookmarked or shared); nothing is stored or sent anywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import streamlit as st
 
@@ -15,6 +15,8 @@ from alsodds.dashboard.cache import AnswerSet, Keyed, cached
 
 #: Session key of the answers (kept while the person moves between pages).
 ANSWERS_STATE = "alsodds_answers"
+#: Session key of the questions drawn in the last run.
+SHOWN_STATE = "alsodds_shown_questions"
 #: The radio option for "leave this question unanswered" (never a valid state name).
 NO_ANSWER = ""
 
@@ -78,19 +80,30 @@ def sync_url(act: Keyed, answers: Mapping[str, str]) -> None:
             st.query_params[node] = wanted
 
 
-def from_widgets(act: Keyed) -> AnswerSet:
-    """The answers in the question widgets, read before the widgets are drawn (so the result
-    can be shown above the questions); widgets not yet drawn are seeded from the session."""
+def from_widgets(act: Keyed, shown: Collection[str]) -> AnswerSet:
+    """The answers, read before the widgets are drawn (so the result can be shown above the
+    questions). ``shown`` are the questions drawn in this run: their widgets give their
+    answers (seeded from the session when new). The others keep their stored answer, or the
+    last value their widget sent if it was drawn in the previous run; their widget keys are
+    dropped, so a value left from an earlier run can never come back."""
     allowed = options(act)
     kept = stored(act)
+    before = st.session_state.get(SHOWN_STATE, frozenset())
     out: dict[str, str] = {}
     for node, states in allowed.items():
         key = widget_key(node)
-        if st.session_state.get(key) not in (NO_ANSWER, *states):
-            st.session_state[key] = kept.get(node, NO_ANSWER)
-        value = st.session_state[key]
+        if node in shown:
+            if st.session_state.get(key) not in (NO_ANSWER, *states):
+                st.session_state[key] = kept.get(node, NO_ANSWER)
+            value = st.session_state[key]
+        else:
+            value = kept.get(node, NO_ANSWER)
+            if node in before and st.session_state.get(key) in (NO_ANSWER, *states):
+                value = st.session_state[key]
+            st.session_state.pop(key, None)
         if value != NO_ANSWER:
             out[node] = value
+    st.session_state[SHOWN_STATE] = frozenset(shown)
     answers = AnswerSet(out)
     store(act, answers)
     return answers

@@ -177,6 +177,10 @@ def result_bar(act: Keyed, answers: AnswerSet, outcome: Outcome) -> Headline | N
 
 
 # --------------------------------------------------------------------------- questions
+#: Session key of the open question group (its tab title).
+GROUPS_KEY = "question_groups"
+
+
 def ask(act: Keyed, node: str, options: tuple[str, ...]) -> None:
     """One question as a radio group (its value is read from the session before drawing)."""
     spec_node = act.model.spec.nodes[node]
@@ -190,18 +194,28 @@ def ask(act: Keyed, node: str, options: tuple[str, ...]) -> None:
     )
 
 
+def open_group(act: Keyed) -> list[str]:
+    """The questions of the open group (the first group until another tab is chosen)."""
+    groups = grouped(act.model.spec)
+    chosen = st.session_state.get(GROUPS_KEY)
+    return next((nodes for g, nodes in groups if group_title(g) == chosen), groups[0][1])
+
+
 def questions(act: Keyed) -> None:
-    """All questions, one group per tab."""
+    """The questions, one group per tab; only the open group is drawn."""
     options = ans.options(act)
     groups = grouped(act.model.spec)
     # fixed tab names: a name that changed with each answer would reset the open tab
     titles = [group_title(g) for g, _ in groups]
     st.subheader("Questions")
     st.caption("Answer as many as you like, one group at a time; skip any or say you are not sure.")
-    for tab, (_, nodes) in zip(st.tabs(titles, key="question_groups"), groups, strict=True):
+    tabs = st.tabs(titles, key=GROUPS_KEY, on_change="rerun")
+    for tab, (_, nodes) in zip(tabs, groups, strict=True):
         with tab:
-            for node in nodes:
-                ask(act, node, options[node])
+            # Only the open group is drawn (a closed group's answers live in the session).
+            if tab.open:
+                for node in nodes:
+                    ask(act, node, options[node])
 
 
 # --------------------------------------------------------------------------- details
@@ -336,7 +350,7 @@ def render() -> None:
         "The numbers describe people who gave the same answers, not you personally. "
         "They update as you answer.",
     )
-    answers = ans.from_widgets(act)
+    answers = ans.from_widgets(act, open_group(act))
     st.sidebar.button("Clear all answers", on_click=ans.clear, args=(act,), key="clear_answers")
     outcome = evaluate(act, answers)
     nums = result_bar(act, answers, outcome)

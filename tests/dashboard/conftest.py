@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
+
+from alsodds import load_model
+from alsodds.spec import NetworkSpec
 
 TIMEOUT = 60
 
@@ -94,9 +98,42 @@ def metric(at: AppTest, label: str) -> str:
     raise AssertionError(f"no metric {label!r}; have {[m.label for m in at.metric]}")
 
 
+@cache
+def _spec() -> NetworkSpec:
+    return load_model().spec
+
+
+def group_titles() -> list[str]:
+    """The question groups (tabs) of 'Your situation', in order."""
+    from alsodds.dashboard.words import group_title, grouped
+
+    return [group_title(g) for g, _ in grouped(_spec())]
+
+
+def open_group(at: AppTest, title: str) -> AppTest:
+    """Open a question group on 'Your situation' (only the open one is drawn) and rerun."""
+    from alsodds.dashboard.views.situation import GROUPS_KEY
+
+    at.session_state[GROUPS_KEY] = title
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_group_of(at: AppTest, node: str) -> AppTest:
+    """Open the question group holding ``node``, unless it is open already."""
+    from alsodds.dashboard.words import group_title, grouped
+
+    title = next(group_title(g) for g, nodes in grouped(_spec()) if node in nodes)
+    if not any(r.key == f"q_{node}" for r in at.radio):
+        open_group(at, title)
+    return at
+
+
 def answer(at: AppTest, answers: Mapping[str, str]) -> AppTest:
-    """Answer questions on 'Your situation' (by node id) and rerun."""
+    """Answer questions on 'Your situation' (by node id), opening their groups, and rerun."""
     for node, state in answers.items():
+        open_group_of(at, node)  # as a person would: the answer is sent, then a tab chosen
         at.radio(key=f"q_{node}").set_value(state)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

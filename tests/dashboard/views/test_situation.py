@@ -14,7 +14,10 @@ from tests.dashboard.conftest import (
     FRACTION_OF_A_PERSON,
     SCIENTIFIC,
     answer,
+    group_titles,
     make_app,
+    open_group,
+    open_group_of,
     unescape,
     visible_text,
 )
@@ -98,14 +101,14 @@ def test_the_url_round_trips_the_answers(model: Model) -> None:
     assert at.query_params == answers
     shared = make_app(at.query_params)
     for node, state in answers.items():
-        assert shared.radio(key=f"q_{node}").value == state
+        assert open_group_of(shared, node).radio(key=f"q_{node}").value == state
     assert metric_text(shared) == headline(model, answers)
 
 
 def test_bad_query_strings_are_ignored(model: Model) -> None:
     at = make_app({"weakness": "maybe", "age_band": "200", "nonsense": "x", "emg": "normal"})
-    assert at.radio(key="q_weakness").value == ""
-    assert at.radio(key="q_emg").value == "normal"
+    assert open_group_of(at, "weakness").radio(key="q_weakness").value == ""
+    assert open_group_of(at, "emg").radio(key="q_emg").value == "normal"
     assert metric_text(at) == headline(model, {"emg": "normal"})
 
 
@@ -119,10 +122,11 @@ def test_clear_all_answers(model: Model) -> None:
 
 def test_question_labels_are_plain_text(model: Model) -> None:
     at = make_app()
-    labels = [unescape(r.label) for r in at.radio]
+    radios = [r for title in group_titles() for r in open_group(at, title).radio]
+    labels = [unescape(r.label) for r in radios]
     for node in model.spec.answerable:
         assert model.spec.nodes[node].question in labels
-    assert not any("**" in r.label for r in at.radio)
+    assert not any("**" in r.label for r in radios)
 
 
 @pytest.mark.parametrize(
@@ -166,3 +170,17 @@ def test_watchful_waiting_and_the_no_symptom_reference(model: Model) -> None:
     # with a warning sign there is no waiting: the doctor comes first
     flagged = make_app({**answers, "weakness": "yes"})
     assert "If nothing new appears" not in [h.value for h in flagged.subheader]
+
+
+def test_only_the_open_group_is_drawn_and_closed_groups_keep_their_answers(
+    model: Model,
+) -> None:
+    at = make_app({"age_band": "30_44"})
+    answer(at, {"weakness": "yes", "fasciculations": "yes"})
+    open_group(at, group_titles()[0])
+    keys = {r.key for r in at.radio}
+    assert "q_age_band" in keys and "q_weakness" not in keys
+    expected = {"age_band": "30_44", "weakness": "yes", "fasciculations": "yes"}
+    assert metric_text(at) == headline(model, expected)
+    assert dict(at.query_params) == expected
+    assert "See a doctor promptly" in visible_text(at)
