@@ -313,11 +313,12 @@ def bench_cold_start(answers: dict[str, str]) -> tuple[float, float]:
 # --------------------------------------------------------------------------- memory
 def bench_memory(answers: dict[str, str], n_draws: int) -> float:
     print(f"\n5. PSA of {n_draws:,} draws in a child process")
-    # The child reports its own peak (RUSAGE_CHILDREN would include earlier children).
+    # The child reports the peak of its own memory map (VmHWM). Its ru_maxrss would not do:
+    # Linux carries the high-water mark across exec, so it would include this process's.
     code = (
-        "import json, resource, sys; from alsodds import load_model, psa; "
+        "import json, sys; from alsodds import load_model, psa; "
         "r = psa(load_model(), json.loads(sys.argv[1]), n_draws=int(sys.argv[2])); "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
     )
     start = time.perf_counter()
     done = subprocess.run(
