@@ -299,17 +299,30 @@ def suggested_question(act: Keyed, answers: AnswerSet, nums: Headline) -> None:
         st.caption(f"Next most informative: {plain(others)}.")
 
 
+def duration_hint(act: Keyed) -> str:
+    """Which question unlocks the watchful-waiting view, in the words the page uses."""
+    spec = act.model.spec
+    if spec.watch is None:
+        return "These priors define no watchful-waiting view."
+    node = spec.nodes[spec.watch.duration]
+    where = next(
+        (group_title(g) for g, nodes in grouped(spec) if spec.watch.duration in nodes), None
+    )
+    place = f" (questions: '{where}')" if where else ""
+    return (
+        f"Answer '{plain(node.question or node.label)}'{place} with how long it has been, to "
+        "see how the number changes while you wait."
+    )
+
+
 def watching(act: Keyed, answers: AnswerSet) -> None:
     """How the number changes if nothing new appears over the coming months, and what to
     watch for (only without a warning sign: with one, the advice is to see a doctor)."""
     st.subheader("If nothing new appears")
     try:
         w: WatchResult = cached(watchful_waiting, act, answers)
-    except (RequestError, EvidenceError) as exc:
-        st.caption(
-            "Answer how long the twitching has been there (under 'The twitching' or "
-            f"'Over time') to see how the number changes while you wait: {plain(str(exc))}"
-        )
+    except (RequestError, EvidenceError):
+        st.caption(duration_hint(act))
         return
     shown = people([w.now, *(p.posterior for p in w.points)])
     unit = f"people in {shown[0].text.split(' in ')[-1]}"

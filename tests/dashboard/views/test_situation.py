@@ -184,3 +184,13 @@ def test_only_the_open_group_is_drawn_and_closed_groups_keep_their_answers(
     assert metric_text(at) == headline(model, expected)
     assert dict(at.query_params) == expected
     assert "See a doctor promptly" in visible_text(at)
+
+
+def test_watchful_waiting_names_the_question_to_answer_in_plain_words(model: Model) -> None:
+    at = make_app({"age_band": "30_44", "fasciculations": "yes"})
+    text = visible_text(at)
+    assert model.spec.watch is not None
+    duration = model.spec.nodes[model.spec.watch.duration]
+    assert f"Answer '{duration.question}'" in text
+    assert model.spec.watch.duration not in text  # no node ids or state ids
+    assert not any(s in text for s in duration.states if "_" in s)
