@@ -81,13 +81,10 @@ def open_group_of(at: AppTest, node: str) -> None:
     """Open the question group holding ``node`` (a rerun of its own, not timed)."""
     from alsodds import load_model
     from alsodds.dashboard.views.situation import GROUPS_KEY
-    from alsodds.dashboard.words import group_title, grouped
+    from alsodds.dashboard.words import group_of
 
     if not any(r.key == f"q_{node}" for r in at.radio):
-        spec = load_model().spec
-        at.session_state[GROUPS_KEY] = next(
-            group_title(g) for g, nodes in grouped(spec) if node in nodes
-        )
+        at.session_state[GROUPS_KEY] = group_of(load_model().spec, node)
         at.run()
 
 

@@ -105,6 +105,11 @@ def grouped(spec: NetworkSpec) -> list[tuple[str, list[str]]]:
     return [(g, groups[g]) for g in order]
 
 
+def group_of(spec: NetworkSpec, node: str) -> str | None:
+    """Title of the question group holding ``node`` (None if it is not asked)."""
+    return next((group_title(g) for g, nodes in grouped(spec) if node in nodes), None)
+
+
 def source_words(spec: NetworkSpec, keys: Iterable[str]) -> str:
     """Source keys as short readable references ('assumption: ...' kept as written)."""
     out = []

@@ -36,6 +36,7 @@ from alsodds.dashboard import charts, frame, triage
 from alsodds.dashboard.cache import AnswerSet, Keyed, cached
 from alsodds.dashboard.words import (
     answer_words,
+    group_of,
     group_title,
     grouped,
     join_words,
@@ -305,9 +306,7 @@ def duration_hint(act: Keyed) -> str:
     if spec.watch is None:
         return "These priors define no watchful-waiting view."
     node = spec.nodes[spec.watch.duration]
-    where = next(
-        (group_title(g) for g, nodes in grouped(spec) if spec.watch.duration in nodes), None
-    )
+    where = group_of(spec, spec.watch.duration)
     place = f" (questions: '{where}')" if where else ""
     return (
         f"Answer '{plain(node.question or node.label)}'{place} with how long it has been, to "

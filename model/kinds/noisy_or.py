@@ -137,12 +137,12 @@ class NoisyOr(Kind):
         full = [b.size(p) for p in parents] + [n]
         present = b.node.states.index(self.state)
         keep = b.keep(b.node_id)
-        kept = range(2) if isinstance(keep, slice) else keep
+        kept = [0, 1] if isinstance(keep, slice) else keep
         table = np.empty((len(kept), *full))
-        for row, s in enumerate(kept):
-            np.multiply(off, acting, out=table[row])
-            if s == present:
-                np.subtract(1.0, table[row], out=table[row])
+        p_off = table[kept.index(1 - present)] if 1 - present in kept else table[0]
+        np.multiply(off, acting, out=p_off)
+        if present in kept:
+            np.subtract(1.0, p_off, out=table[kept.index(present)])
         return table
 
     def leaning_state(self, node: NodeSpec) -> str | None:

@@ -122,9 +122,10 @@ def open_group(at: AppTest, title: str) -> AppTest:
 
 def open_group_of(at: AppTest, node: str) -> AppTest:
     """Open the question group holding ``node``, unless it is open already."""
-    from alsodds.dashboard.words import group_title, grouped
+    from alsodds.dashboard.words import group_of
 
-    title = next(group_title(g) for g, nodes in grouped(_spec()) if node in nodes)
+    title = group_of(_spec(), node)
+    assert title is not None, f"{node} is not asked on 'Your situation'"
     if not any(r.key == f"q_{node}" for r in at.radio):
         open_group(at, title)
     return at
