@@ -23,7 +23,9 @@ How a call is evaluated:
   separate factors, which is cheaper when they vary across sets.
 - A factor (input or intermediate) whose largest entry falls below 2^-64 for some draw and
   set is divided by a power of two (exact) and the exponent is kept; the result is the
-  posterior together with ``log P(evidence)``, so no product of likelihoods underflows.
+  posterior together with ``log P(evidence)``, so no product of likelihoods underflows. A
+  factor that holds the query keeps one exponent per query state, so a state far less likely
+  than the other (1e-300 against 1) keeps its digits too.
 - Draws and sets are processed in chunks sized so that the plan's largest intermediate stays
   within a memory budget.
 
@@ -111,6 +113,7 @@ class Step:
     entries: int  # output entries per draw and set
     work: int  # multiply-adds per draw and set (all union entries, once per operand)
     inputs: tuple[tuple[int, bool, bool], ...]  # each operand's entries, draw axis, set axis
+    query_axis: int | None  # where the first kept variable sits in the output, if it does
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,7 @@ def _steps(
             inputs=tuple(
                 (math.prod(cards[u] for u in live[i][0]), live[i][1], live[i][2]) for i in ids
             ),
+            query_axis=out_vars.index(keep[0]) if keep[0] in out_vars else None,
         )
 
     for v in order:
@@ -504,17 +508,47 @@ def _largest(ok: Callable[[int], bool], upper: int) -> int:
 
 
 # --------------------------------------------------------------------------- execution
-def _rescale(factor: FloatArray, exponent: IntArray) -> tuple[FloatArray, IntArray]:
+def _rescale(
+    factor: FloatArray, exponent: IntArray, query_axis: int | None = None
+) -> tuple[FloatArray, IntArray]:
     """``factor`` scaled so each (draw, set) slice peaks in [1/2, 1) when its peak is below
-    :data:`_RESCALE_BELOW`, and ``exponent`` plus the powers of two taken out."""
+    :data:`_RESCALE_BELOW`, and ``exponent`` ``(card(query) or 1, draw, set)`` plus the
+    powers of two taken out.
+
+    A factor holding the query (at ``query_axis``) is scaled per query state: the query is
+    never summed out, and a state hundreds of orders of magnitude less likely than the other
+    (ALS under strong evidence against it) would otherwise drift into subnormal numbers in
+    later products and lose its digits.
+    """
     k = factor.ndim - 2
-    top = factor.max(axis=tuple(range(k))) if k else factor
-    if top.min() >= _RESCALE_BELOW:
+    over = tuple(a for a in range(k) if a != query_axis)
+    top = factor.max(axis=over, keepdims=True) if over else factor
+    # Zero stays zero (an impossible state or evidence): nothing to scale.
+    if not np.any((top > 0) & (top < _RESCALE_BELOW)):
         return factor, exponent
-    # Powers of two divide exactly; zero stays zero (impossible evidence).
+    # Powers of two divide exactly.
     _, e = np.frexp(top)
     scaled: FloatArray = np.ldexp(factor, -e)
-    return scaled, exponent + e
+    card = factor.shape[query_axis] if query_axis is not None else 1
+    return scaled, exponent + e.reshape((card, *e.shape[k:]))
+
+
+def _normalise(out: FloatArray, exponent: IntArray) -> tuple[FloatArray, FloatArray]:
+    """Posterior ``(card, ...)`` and log-probability ``(...)`` of a joint ``out * 2**exponent``
+    (``exponent`` broadcasts against ``out``; the first axis is the query)."""
+    _, e = np.frexp(out)
+    lowest = np.iinfo(np.int64).min
+    # The largest entry's binary exponent among the possible states sets the common scale.
+    top = np.where(out > 0, e + exponent, lowest).max(axis=0)
+    top = np.where(top == lowest, 0, top)
+    # Exponents far below the top only underflow to zero; clipping keeps ldexp in range.
+    shift = np.clip(exponent - top, -4096, 4096)
+    scaled = np.ldexp(out, shift)
+    total = scaled.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        post: FloatArray = scaled / total
+        logz: FloatArray = np.log(total) + top * math.log(2.0)
+    return post, logz
 
 
 def _evidence_operand(arr: FloatArray, kind: str, sets: IntArray, draws: slice) -> FloatArray:
@@ -541,7 +575,7 @@ def _contract(
             args += [factors.pop(i), list(sub)]
         out: FloatArray = np.einsum(*args, list(step.output))
         if step is not plan.steps[-1]:
-            out, exponent = _rescale(out, exponent)
+            out, exponent = _rescale(out, exponent, step.query_axis)
         factors[next_id] = out
         next_id += 1
     return out, exponent
@@ -556,8 +590,8 @@ def _run(
 ) -> tuple[FloatArray, FloatArray]:
     """Posterior ``(card_q, n, e)`` and ``log P(evidence)`` ``(n, e)`` for one chunk."""
     operands: list[FloatArray] = []
-    exponent = np.zeros((1, 1), dtype=np.int64)
-    for node, idx in f.table_index:
+    exponent = np.zeros((1, 1, 1), dtype=np.int64)
+    for (node, idx), (scope, _, _) in zip(f.table_index, f.scopes, strict=False):
         t = tables[node]
         t = t[draws] if t.shape[0] > 1 else t
         # An axis of length 1 where a state is chosen was built for that state alone.
@@ -567,16 +601,13 @@ def _run(
         if kind is not None:
             row = _evidence_operand(ev.rows[node], kind, sets, draws)
             op = op * row.reshape(row.shape[:1] + (1,) * (op.ndim - 3) + row.shape[1:])
-        op, exponent = _rescale(op, exponent)
+        q_axis = scope.index(f.query) if f.query in scope else None
+        op, exponent = _rescale(op, exponent, q_axis)
         operands.append(op)
     for node, kind in f.evidence_kind:
         operands.append(_evidence_operand(ev.rows[node], kind, sets, draws))
     out, exponent = _contract(f.plan, operands, exponent)
-    total = out.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        post: FloatArray = out / total
-        logz: FloatArray = np.log(total) + exponent * math.log(2.0)
-    return post, logz
+    return _normalise(out, exponent)
 
 
 def log_joint(
@@ -718,14 +749,16 @@ def subset_log_joint(
     cards = tuple(structure.card(n) for n in variables) + (2,) * k
     scopes: list[Scope] = []
     operands: list[FloatArray] = []
-    exponent = np.zeros((1, 1), dtype=np.int64)
+    exponent = np.zeros((1, 1, 1), dtype=np.int64)
     for node in keep_nodes:
         axes = (node, *structure.parents[node])
         op = tables[node][(0, *(hard.get(a, slice(None)) for a in axes))]
         if node in given and node not in hard:  # soft: folded into the node's own table
             op = op * given[node][0, 0].reshape((-1,) + (1,) * (op.ndim - 1))
-        op, exponent = _rescale(op[..., None, None], exponent)
-        scopes.append((tuple(var_id[a] for a in axes if a not in hard), False, False))
+        scope = tuple(var_id[a] for a in axes if a not in hard)
+        q_axis = scope.index(var_id[query]) if var_id[query] in scope else None
+        op, exponent = _rescale(op[..., None, None], exponent, q_axis)
+        scopes.append((scope, False, False))
         operands.append(op)
     for n in names:
         row = rows[n][0, 0]
@@ -740,14 +773,14 @@ def subset_log_joint(
         )
     out, exponent = _contract(plan, operands, exponent)
     # Axes (query, switch k-1, ..., switch 0): row-major order is the subset mask.
-    joint = out[..., 0, 0].reshape(structure.card(query), 1 << k).T
-    total = joint.sum(axis=1)
-    post = np.zeros_like(joint)
+    card = structure.card(query)
+    p, z = _normalise(out[..., 0, 0].reshape(card, 1 << k), exponent.reshape(-1, 1))
+    post = np.zeros((1 << k, card))
     logz = np.full(1 << k, -np.inf)
     # Far below the likeliest subset, terms may have lost bits to subnormal products.
-    ok = total > total.max() * _ONE_BY_ONE_BELOW
-    post[ok] = joint[ok] / total[ok, None]
-    logz[ok] = np.log(total[ok]) + float(exponent.item()) * math.log(2.0)
+    ok = z > z.max() + math.log(_ONE_BY_ONE_BELOW)
+    post[ok] = p.T[ok]
+    logz[ok] = z[ok]
     redo = np.flatnonzero(~ok)
     if redo.size:
         masks = ((redo[:, None] >> np.arange(k)) & 1).astype(bool)

@@ -327,6 +327,36 @@ def test_likelihoods_near_1e_300_agree_with_extended_precision(seed: int, tiny: 
     assert np.all(engine.joint(s, tables, "q", {n: r[None] for n, r in evidence.items()}) == 0.0)
 
 
+@pytest.mark.skipif(LONG.minexp > -16000, reason="numpy.longdouble is plain double here")
+@pytest.mark.parametrize("seed", range(3))
+def test_a_query_state_300_orders_of_magnitude_below_keeps_its_digits(seed: int) -> None:
+    """P(q = 1) = 1e-300 and twelve hard answers of ten states each, every one about as
+    likely under either state of q: the posterior of q = 1 stays near 1e-300, a normal double,
+    though the product of its terms (~1e-312) is not. Each state of the query must keep its own
+    scale (one scale for the whole factor would leave q = 1 in subnormal numbers)."""
+    rng = np.random.default_rng(400 + seed)
+    names = ("q", *(f"x{i}" for i in range(12)))
+    parents: dict[str, tuple[str, ...]] = {"q": (), **{f"x{i}": ("q",) for i in range(12)}}
+    s = Structure(names, {n: tuple(map(str, range(2 if n == "q" else 10))) for n in names}, parents)
+    tables = random_tables(s, rng)
+    tables["q"] = np.array([[1.0 - 1e-300, 1e-300]])
+    states = {f"x{i}": int(rng.integers(10)) for i in range(12)}
+    evidence = {n: one_hot(10, k)[0] for n, k in states.items()}
+    # Every answer is a child of q alone: P(q, e) = P(q) * prod_i P(x_i | q), in long double.
+    ref = np.asarray(tables["q"][0], dtype=np.longdouble)
+    for n, k in states.items():
+        ref = ref * np.asarray(tables[n][0, k], dtype=np.longdouble)
+    assert ref[1] < np.longdouble(2.0**-1022)  # the joint term itself is subnormal
+    expected = (ref / ref.sum()).astype(np.float64)
+    assert expected[1] > 1e-306
+    post, _ = engine.log_joint(s, tables, "q", {n: r[None] for n, r in evidence.items()})
+    np.testing.assert_allclose(post[0, 0], expected, rtol=1e-12, atol=0)
+    players = {n: evidence[n] for n in list(evidence)[:4]}
+    base = {n: evidence[n] for n in list(evidence)[4:]}
+    sub, _ = engine.subset_log_joint(s, tables, "q", base, players)
+    np.testing.assert_allclose(sub[-1], expected, rtol=1e-12, atol=0)
+
+
 # --------------------------------------------------------------------------- subset games
 def flat_subsets(
     s: Structure,

@@ -29,6 +29,7 @@ from alsodds.tables import FloatArray
 from tests.oracles import RTOL, find_sign_violations, signed_nodes
 from tests.properties.strategies import (
     contexts,
+    in_box,
     one_parameter,
     raw_contexts,
     thetas,
@@ -119,6 +120,53 @@ ALL_NO_AT_THE_TOP = {
 }
 
 
+# Found by `make search`: every parameter just below the top of the widened box (strengths
+# 1 - 1e-12), a woman of 65-74 with every finding "no" and a normal EMG: P(ALS) ~ 1.6e-305,
+# a normal double, yet "twitching improved" and "not sure" came out 0.16 % apart when they are
+# equal. The engine scaled each factor by its largest entry over both ALS states, so the ALS
+# terms went subnormal in products and lost digits; it now keeps a scale per query state.
+def _just_below_the_top() -> FloatArray:
+    ps = WIDENED.params
+    u = np.full(len(ps), 1.0 - 1e-12)
+    flip = np.zeros(len(ps), dtype=bool)
+    u[ps.index["nodes.age_band.distribution.weights.55_64"]] = 0.125
+    flip[ps.index["nodes.family_history.distribution.given.present.no"]] = True
+    return in_box(ps.lows, ps.highs, u, flip)[None, :]
+
+
+QUERY_STATE_SUBNORMAL = {
+    "theta": _just_below_the_top(),
+    "context": parse_answers(
+        WIDENED.spec,
+        {
+            "age_band": "65_74",
+            "sex": "female",
+            "family_history": "no",
+            "symptom_duration": "1_2_years",
+            **{
+                n: "no"
+                for n in [
+                    "caffeine",
+                    "poor_sleep",
+                    "stress",
+                    "strenuous_exercise",
+                    "fasciculations",
+                    "feels_weak",
+                    "weakness",
+                    "bulbar",
+                    "breathing",
+                    "progression",
+                    "cramps",
+                    "sensory_changes",
+                ]
+            },
+            "emg": "normal",
+        },
+    ),
+}
+
+
+@example(**QUERY_STATE_SUBNORMAL)
 @example(**ALL_NO_AT_THE_TOP)
 @example(
     theta=_sensory_impossible_theta(),
