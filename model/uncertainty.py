@@ -65,10 +65,11 @@ def sample_parameters(model: Model, n: int, rng: np.random.Generator) -> FloatAr
     :func:`model.tables.build_tables` reads fastest.
     """
     ps = model.params
-    vary = ps.highs > ps.lows
-    a, c, b = ps.lows[vary, None], ps.values[vary, None], ps.highs[vary, None]
     out = np.repeat(ps.values[:, None], n, axis=1)
-    out[vary] = rng.triangular(a, c, b, size=(int(vary.sum()), n))
+    # One call per parameter with scalar bounds draws the same stream as one broadcast call
+    # (row after row) at about two thirds of its cost: numpy's broadcasting path is slower.
+    for i in np.flatnonzero(ps.highs > ps.lows):
+        out[i] = rng.triangular(ps.lows[i], ps.values[i], ps.highs[i], size=n)
     return out.T
 
 
