@@ -31,8 +31,9 @@ test: lint
 	$(BIN)/python -m pytest -n 2 --hypothesis-profile=ci -m "not slow"
 
 # Random property search with many examples (not part of CI): pin what it finds with @example.
+# worksteal: a few tests run far longer than the rest; an idle worker takes queued ones.
 search: $(STAMP)
-	$(BIN)/python -m pytest -n 2 tests/properties tests/model/test_signs_depends.py --hypothesis-profile=search -p no:cacheprovider
+	$(BIN)/python -m pytest -n 2 --dist worksteal tests/properties tests/model/test_signs_depends.py --hypothesis-profile=search -p no:cacheprovider
 
 # JupyterLab (with jupytext, so notebooks/*.py open as notebooks and saving keeps the pair in step).
 notebooks: $(STAMP)
