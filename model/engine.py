@@ -25,7 +25,8 @@ How a call is evaluated:
   set is divided by a power of two (exact) and the exponent is kept; the result is the
   posterior together with ``log P(evidence)``, so no product of likelihoods underflows. A
   factor that holds the query keeps one exponent per query state, so a state far less likely
-  than the other (1e-300 against 1) keeps its digits too.
+  than the other (1e-300 against 1) keeps its digits too; a slice that still comes out
+  subnormal (its factors peak at different states) is computed again scaled up by 2^960.
 - Draws and sets are processed in chunks sized so that the plan's largest intermediate stays
   within a memory budget.
 
@@ -57,6 +58,9 @@ DEFAULT_CHUNK = 25_000
 DEFAULT_BUDGET = 64 * 2**20
 #: An intermediate whose largest entry drops below this is rescaled (see module notes).
 _RESCALE_BELOW = 2.0**-64
+#: Subnormal last-step entries are recomputed scaled up by 2^_LIFT (see _lift_subnormal).
+_LIFT = 960
+_SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
 #: A subset this far below the likeliest in :func:`subset_log_joint` is computed on its own.
 _ONE_BY_ONE_BELOW = 2.0**-900
 #: numpy.einsum accepts sublist labels 0..51; two are the draw and set axes.
@@ -509,7 +513,10 @@ def _largest(ok: Callable[[int], bool], upper: int) -> int:
 
 # --------------------------------------------------------------------------- execution
 def _rescale(
-    factor: FloatArray, exponent: IntArray, query_axis: int | None = None
+    factor: FloatArray,
+    exponent: IntArray,
+    query_axis: int | None = None,
+    top: FloatArray | None = None,
 ) -> tuple[FloatArray, IntArray]:
     """``factor`` scaled so each (draw, set) slice peaks in [1/2, 1) when its peak is below
     :data:`_RESCALE_BELOW`, and ``exponent`` ``(card(query) or 1, draw, set)`` plus the
@@ -521,8 +528,7 @@ def _rescale(
     later products and lose its digits.
     """
     k = factor.ndim - 2
-    over = tuple(a for a in range(k) if a != query_axis)
-    top = factor.max(axis=over, keepdims=True) if over else factor
+    top = _peaks(factor, query_axis) if top is None else top
     # Zero stays zero (an impossible state or evidence): nothing to scale.
     if not np.any((top > 0) & (top < _RESCALE_BELOW)):
         return factor, exponent
@@ -574,11 +580,44 @@ def _contract(
         for i, sub in zip(step.operands, step.sublists, strict=True):
             args += [factors.pop(i), list(sub)]
         out: FloatArray = np.einsum(*args, list(step.output))
+        top = _peaks(out, step.query_axis)
+        if np.any((top > 0) & (top < _SMALLEST_NORMAL)):
+            out, exponent = _lift_subnormal(args, list(step.output), out, exponent, step.query_axis)
+            top = _peaks(out, step.query_axis)
         if step is not plan.steps[-1]:
-            out, exponent = _rescale(out, exponent, step.query_axis)
+            out, exponent = _rescale(out, exponent, step.query_axis, top)
         factors[next_id] = out
         next_id += 1
     return out, exponent
+
+
+def _lift_subnormal(
+    args: list[Any], output: list[int], out: FloatArray, exponent: IntArray, query_axis: int | None
+) -> tuple[FloatArray, IntArray]:
+    """``out`` with each (query state, draw, set) slice whose largest entry is subnormal
+    computed again with the first operand times 2^:data:`_LIFT` (the sum is linear in each
+    operand), and ``exponent`` lowered by as much there.
+
+    The operands' slices peak near 1, yet their product can still fall below the smallest
+    normal double where their peaks do not meet, and such a slice has lost digits. Every
+    term of a subnormal sum is itself below 2^-1022, so lifted terms cannot overflow.
+    """
+    top = _peaks(out, query_axis)
+    lifted_args = [np.ldexp(args[0], _LIFT), *args[1:]]
+    with np.errstate(over="ignore", invalid="ignore"):
+        lifted: FloatArray = np.einsum(*lifted_args, output)
+    ok = np.isfinite(_peaks(lifted, query_axis))
+    low = (top > 0) & (top < _SMALLEST_NORMAL) & ok
+    k = out.ndim - 2
+    card = out.shape[query_axis] if query_axis is not None else 1
+    shift = np.where(low, _LIFT, 0).reshape((card, *low.shape[k:]))
+    return np.where(low, lifted, out), exponent - shift
+
+
+def _peaks(factor: FloatArray, query_axis: int | None) -> FloatArray:
+    """Largest entry of each (query state, draw, set) slice, other axes kept at length 1."""
+    over = tuple(a for a in range(factor.ndim - 2) if a != query_axis)
+    return factor.max(axis=over, keepdims=True) if over else factor
 
 
 def _run(
@@ -777,8 +816,11 @@ def subset_log_joint(
     p, z = _normalise(out[..., 0, 0].reshape(card, 1 << k), exponent.reshape(-1, 1))
     post = np.zeros((1 << k, card))
     logz = np.full(1 << k, -np.inf)
-    # Far below the likeliest subset, terms may have lost bits to subnormal products.
-    ok = z > z.max() + math.log(_ONE_BY_ONE_BELOW)
+    # Far below the likeliest subset, or with a subnormal query entry, terms may have lost
+    # bits to subnormal products.
+    q_entries = out[..., 0, 0].reshape(card, 1 << k)
+    subnormal = ((q_entries > 0) & (q_entries < _SMALLEST_NORMAL)).any(axis=0)
+    ok = (z > z.max() + math.log(_ONE_BY_ONE_BELOW)) & ~subnormal
     post[ok] = p.T[ok]
     logz[ok] = z[ok]
     redo = np.flatnonzero(~ok)

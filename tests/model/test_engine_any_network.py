@@ -357,6 +357,36 @@ def test_a_query_state_300_orders_of_magnitude_below_keeps_its_digits(seed: int)
     np.testing.assert_allclose(sub[-1], expected, rtol=1e-12, atol=0)
 
 
+@pytest.mark.skipif(LONG.minexp > -16000, reason="numpy.longdouble is plain double here")
+def test_terms_whose_factors_peak_apart_keep_their_digits() -> None:
+    """Every factor's slice for q = 1 peaks at 1, but each at a different state of h, so every
+    term of P(q = 1, e) is ~1e-320 (subnormal) while the posterior, ~4.5e-160, is a normal
+    double: the subnormal sum is computed again scaled up rather than kept with lost digits."""
+    s = Structure(
+        ("q", "h", "x1", "x2"),
+        {"q": ("0", "1"), "h": ("0", "1", "2"), "x1": ("0", "1"), "x2": ("0", "1")},
+        {"q": (), "h": ("q",), "x1": ("h",), "x2": ("h",)},
+    )
+    t = 1e-160
+    h_given_q = np.array([[1 / 3, 1.0 - 2 * t], [1 / 3, t], [1 / 3, t]])
+    x1_yes, x2_yes = np.array([t, 1.0, t]), np.array([t, t, 1.0])
+    tables = {
+        "q": np.array([[0.5, 0.5]]),
+        "h": h_given_q[None],
+        "x1": np.stack([1.0 - x1_yes, x1_yes])[None],
+        "x2": np.stack([1.0 - x2_yes, x2_yes])[None],
+    }
+    evidence = {"x1": np.array([0.0, 1.0]), "x2": np.array([0.0, 1.0])}
+    ref = longdouble_joint(s, tables, "q", evidence)
+    assert ref[1] < np.longdouble(2.0**-1022)
+    expected = (ref / ref.sum()).astype(np.float64)
+    post, logz = engine.log_joint(s, tables, "q", {n: r[None] for n, r in evidence.items()})
+    np.testing.assert_allclose(post[0, 0], expected, rtol=1e-12, atol=0)
+    assert logz[0, 0] == pytest.approx(float(np.log(ref.sum())), rel=1e-12)
+    sub, _ = engine.subset_log_joint(s, tables, "q", {}, evidence)
+    np.testing.assert_allclose(sub[-1], expected, rtol=1e-12, atol=0)
+
+
 # --------------------------------------------------------------------------- subset games
 def flat_subsets(
     s: Structure,

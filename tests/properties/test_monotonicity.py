@@ -124,7 +124,8 @@ ALL_NO_AT_THE_TOP = {
 # 1 - 1e-12), a woman of 65-74 with every finding "no" and a normal EMG: P(ALS) ~ 1.6e-305,
 # a normal double, yet "twitching improved" and "not sure" came out 0.16 % apart when they are
 # equal. The engine scaled each factor by its largest entry over both ALS states, so the ALS
-# terms went subnormal in products and lost digits; it now keeps a scale per query state.
+# terms went subnormal in products and lost digits. It now keeps a scale per query state and
+# computes again, scaled up, a slice whose sum still comes out subnormal.
 def _just_below_the_top() -> FloatArray:
     ps = WIDENED.params
     u = np.full(len(ps), 1.0 - 1e-12)
