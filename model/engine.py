@@ -530,7 +530,7 @@ def _rescale(
     k = factor.ndim - 2
     top = _peaks(factor, query_axis) if top is None else top
     # Zero stays zero (an impossible state or evidence): nothing to scale.
-    if not np.any((top > 0) & (top < _RESCALE_BELOW)):
+    if top.min() >= _RESCALE_BELOW or not ((top > 0) & (top < _RESCALE_BELOW)).any():
         return factor, exponent
     # Powers of two divide exactly.
     _, e = np.frexp(top)
@@ -542,6 +542,12 @@ def _rescale(
 def _normalise(out: FloatArray, exponent: IntArray) -> tuple[FloatArray, FloatArray]:
     """Posterior ``(card, ...)`` and log-probability ``(...)`` of a joint ``out * 2**exponent``
     (``exponent`` broadcasts against ``out``; the first axis is the query)."""
+    if exponent.shape[0] == 1:  # one scale for every query state: no shift needed
+        total = out.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            post0: FloatArray = out / total
+            logz0: FloatArray = np.log(total) + exponent[0] * math.log(2.0)
+        return post0, logz0
     _, e = np.frexp(out)
     lowest = np.iinfo(np.int64).min
     # The largest entry's binary exponent among the possible states sets the common scale.
@@ -581,11 +587,13 @@ def _contract(
             args += [factors.pop(i), list(sub)]
         out: FloatArray = np.einsum(*args, list(step.output))
         top = _peaks(out, step.query_axis)
-        if np.any((top > 0) & (top < _SMALLEST_NORMAL)):
-            out, exponent = _lift_subnormal(args, list(step.output), out, exponent, step.query_axis)
-            top = _peaks(out, step.query_axis)
-        if step is not plan.steps[-1]:
-            out, exponent = _rescale(out, exponent, step.query_axis, top)
+        if top.min() < _RESCALE_BELOW:  # rare: nothing to do when every slice peaks above
+            if ((top > 0) & (top < _SMALLEST_NORMAL)).any():
+                qa = step.query_axis
+                out, exponent = _lift_subnormal(args, list(step.output), out, exponent, qa)
+                top = _peaks(out, qa)
+            if step is not plan.steps[-1]:
+                out, exponent = _rescale(out, exponent, step.query_axis, top)
         factors[next_id] = out
         next_id += 1
     return out, exponent
