@@ -58,8 +58,9 @@ DEFAULT_CHUNK = 25_000
 DEFAULT_BUDGET = 64 * 2**20
 #: An intermediate whose largest entry drops below this is rescaled (see module notes).
 _RESCALE_BELOW = 2.0**-64
-#: Subnormal last-step entries are recomputed scaled up by 2^_LIFT (see _lift_subnormal).
+#: A slice whose peak comes out subnormal is computed again scaled up by 2^_LIFT.
 _LIFT = 960
+#: Below this a double keeps fewer than 53 bits.
 _SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
 #: A subset this far below the likeliest in :func:`subset_log_joint` is computed on its own.
 _ONE_BY_ONE_BELOW = 2.0**-900
@@ -225,7 +226,7 @@ def _steps(
             inputs=tuple(
                 (math.prod(cards[u] for u in live[i][0]), live[i][1], live[i][2]) for i in ids
             ),
-            query_axis=out_vars.index(keep[0]) if keep[0] in out_vars else None,
+            query_axis=_position(out_vars, keep[0]),
         )
 
     for v in order:
@@ -447,7 +448,7 @@ def _factors(structure: Structure, query: str, ev: _Evidence, sets: IntArray) ->
 
 def _spans_far(rows: FloatArray) -> bool:
     """Whether some row has a positive entry below :data:`_RESCALE_BELOW` (rows peak at 1)."""
-    return bool(np.any((rows > 0) & (rows < _RESCALE_BELOW)))
+    return bool(_positive_below(rows, _RESCALE_BELOW).any())
 
 
 def _groups(structure: Structure, query: str, ev: _Evidence) -> list[tuple[IntArray, _Factors]]:
@@ -530,7 +531,7 @@ def _rescale(
     k = factor.ndim - 2
     top = _peaks(factor, query_axis) if top is None else top
     # Zero stays zero (an impossible state or evidence): nothing to scale.
-    if top.min() >= _RESCALE_BELOW or not ((top > 0) & (top < _RESCALE_BELOW)).any():
+    if top.min() >= _RESCALE_BELOW or not _positive_below(top, _RESCALE_BELOW).any():
         return factor, exponent
     # Powers of two divide exactly.
     _, e = np.frexp(top)
@@ -586,40 +587,54 @@ def _contract(
         for i, sub in zip(step.operands, step.sublists, strict=True):
             args += [factors.pop(i), list(sub)]
         out: FloatArray = np.einsum(*args, list(step.output))
-        top = _peaks(out, step.query_axis)
+        qa = step.query_axis
+        top = _peaks(out, qa)
         if top.min() < _RESCALE_BELOW:  # rare: nothing to do when every slice peaks above
-            if ((top > 0) & (top < _SMALLEST_NORMAL)).any():
-                qa = step.query_axis
-                out, exponent = _lift_subnormal(args, list(step.output), out, exponent, qa)
+            low = _positive_below(top, _SMALLEST_NORMAL)
+            if low.any():
+                out, exponent = _lift_subnormal(args, list(step.output), out, exponent, qa, low)
                 top = _peaks(out, qa)
             if step is not plan.steps[-1]:
-                out, exponent = _rescale(out, exponent, step.query_axis, top)
+                out, exponent = _rescale(out, exponent, qa, top)
         factors[next_id] = out
         next_id += 1
     return out, exponent
 
 
 def _lift_subnormal(
-    args: list[Any], output: list[int], out: FloatArray, exponent: IntArray, query_axis: int | None
+    args: list[Any],
+    output: list[int],
+    out: FloatArray,
+    exponent: IntArray,
+    query_axis: int | None,
+    low: NDArray[np.bool_],
 ) -> tuple[FloatArray, IntArray]:
-    """``out`` with each (query state, draw, set) slice whose largest entry is subnormal
-    computed again with the first operand times 2^:data:`_LIFT` (the sum is linear in each
-    operand), and ``exponent`` lowered by as much there.
+    """``out`` with each (query state, draw, set) slice marked ``low`` (its largest entry is
+    subnormal; shaped as :func:`_peaks`) computed again with the first operand times
+    2^:data:`_LIFT` (the sum is linear in each operand), and ``exponent`` lowered there.
 
     The operands' slices peak near 1, yet their product can still fall below the smallest
     normal double where their peaks do not meet, and such a slice has lost digits. Every
     term of a subnormal sum is itself below 2^-1022, so lifted terms cannot overflow.
     """
-    top = _peaks(out, query_axis)
     lifted_args = [np.ldexp(args[0], _LIFT), *args[1:]]
     with np.errstate(over="ignore", invalid="ignore"):
         lifted: FloatArray = np.einsum(*lifted_args, output)
-    ok = np.isfinite(_peaks(lifted, query_axis))
-    low = (top > 0) & (top < _SMALLEST_NORMAL) & ok
+    low = low & np.isfinite(_peaks(lifted, query_axis))
     k = out.ndim - 2
     card = out.shape[query_axis] if query_axis is not None else 1
     shift = np.where(low, _LIFT, 0).reshape((card, *low.shape[k:]))
     return np.where(low, lifted, out), exponent - shift
+
+
+def _positive_below(values: FloatArray, bound: float) -> NDArray[np.bool_]:
+    """Where ``values`` are positive and below ``bound`` (zero is exact: never rescaled)."""
+    return (values > 0) & (values < bound)
+
+
+def _position(items: Sequence[int], item: int) -> int | None:
+    """Index of ``item`` in ``items`` (where the query sits in a scope), or None."""
+    return items.index(item) if item in items else None
 
 
 def _peaks(factor: FloatArray, query_axis: int | None) -> FloatArray:
@@ -638,7 +653,9 @@ def _run(
     """Posterior ``(card_q, n, e)`` and ``log P(evidence)`` ``(n, e)`` for one chunk."""
     operands: list[FloatArray] = []
     exponent = np.zeros((1, 1, 1), dtype=np.int64)
-    for (node, idx), (scope, _, _) in zip(f.table_index, f.scopes, strict=False):
+    # The first scopes are the tables', in the same order; separate evidence rows follow.
+    table_scopes = f.scopes[: len(f.table_index)]
+    for (node, idx), (scope, _, _) in zip(f.table_index, table_scopes, strict=True):
         t = tables[node]
         t = t[draws] if t.shape[0] > 1 else t
         # An axis of length 1 where a state is chosen was built for that state alone.
@@ -648,8 +665,7 @@ def _run(
         if kind is not None:
             row = _evidence_operand(ev.rows[node], kind, sets, draws)
             op = op * row.reshape(row.shape[:1] + (1,) * (op.ndim - 3) + row.shape[1:])
-        q_axis = scope.index(f.query) if f.query in scope else None
-        op, exponent = _rescale(op, exponent, q_axis)
+        op, exponent = _rescale(op, exponent, _position(scope, f.query))
         operands.append(op)
     for node, kind in f.evidence_kind:
         operands.append(_evidence_operand(ev.rows[node], kind, sets, draws))
@@ -803,8 +819,7 @@ def subset_log_joint(
         if node in given and node not in hard:  # soft: folded into the node's own table
             op = op * given[node][0, 0].reshape((-1,) + (1,) * (op.ndim - 1))
         scope = tuple(var_id[a] for a in axes if a not in hard)
-        q_axis = scope.index(var_id[query]) if var_id[query] in scope else None
-        op, exponent = _rescale(op[..., None, None], exponent, q_axis)
+        op, exponent = _rescale(op[..., None, None], exponent, _position(scope, var_id[query]))
         scopes.append((scope, False, False))
         operands.append(op)
     for n in names:
@@ -821,13 +836,13 @@ def subset_log_joint(
     out, exponent = _contract(plan, operands, exponent)
     # Axes (query, switch k-1, ..., switch 0): row-major order is the subset mask.
     card = structure.card(query)
-    p, z = _normalise(out[..., 0, 0].reshape(card, 1 << k), exponent.reshape(-1, 1))
+    q_entries = out[..., 0, 0].reshape(card, 1 << k)
+    p, z = _normalise(q_entries, exponent.reshape(-1, 1))
     post = np.zeros((1 << k, card))
     logz = np.full(1 << k, -np.inf)
     # Far below the likeliest subset, or with a subnormal query entry, terms may have lost
     # bits to subnormal products.
-    q_entries = out[..., 0, 0].reshape(card, 1 << k)
-    subnormal = ((q_entries > 0) & (q_entries < _SMALLEST_NORMAL)).any(axis=0)
+    subnormal = _positive_below(q_entries, _SMALLEST_NORMAL).any(axis=0)
     ok = (z > z.max() + math.log(_ONE_BY_ONE_BELOW)) & ~subnormal
     post[ok] = p.T[ok]
     logz[ok] = z[ok]
