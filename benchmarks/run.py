@@ -14,6 +14,7 @@ Sections:
 2. The numpy-throughput limit of the engine's contraction (its multiply-adds and bytes, at
    numpy's measured rates) next to PSA of 100,000 draws, with where the time goes, and the
    floor any design that samples with numpy has: its sampler plus a contraction at the limit.
+   The summary turns that floor into a ceiling on the per-draw ratio against pyAgrum.
 3. A full explanation with 16 findings: query + Shapley values + next questions.
 4. ``alsodds query`` cold start against ``python -c "import numpy"``.
 5. Peak resident memory of PSA with 10^7 draws in a child process (``--quick``: 10^6).
